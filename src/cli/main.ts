@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * The `m2msec` command. Each subcommand lives in its own module under src/cli/commands; this
+ * file only wires them into commander and turns coded errors into a clean exit status.
+ */
+import { Command, CommanderError } from 'commander'
+import { M2mSecError } from '../core/index.js'
+import { registerUpCommand } from './commands/up.js'
+import { readPackageVersion } from './version.js'
+
+export function buildProgram(): Command {
+  const program = new Command()
+  program
+    .name('m2msec')
+    .description('oneM2M security frameworks (TS-0003): enrolment (MEF), key brokering (MAF), security associations')
+    .version(readPackageVersion(), '-v, --version')
+    .showHelpAfterError()
+  program
+    .command('help [command]')
+    .description('show help for m2msec or one of its commands')
+    .action((name: string | undefined) => {
+      const target = name ? program.commands.find((c) => c.name() === name) : undefined
+      ;(target ?? program).outputHelp()
+    })
+  registerUpCommand(program)
+  return program
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram().exitOverride()
+  try {
+    await program.parseAsync(argv as string[])
+    return process.exitCode === undefined ? 0 : Number(process.exitCode)
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode
+    if (error instanceof M2mSecError) {
+      console.error(`m2msec: ${error.message} [${error.code}]`)
+      return 1
+    }
+    throw error
+  }
+}
+
+process.exitCode = await main(process.argv)
