@@ -1,4 +1,5 @@
-/** The one list of bench groups `npm run bench` runs. */
+/** The one list of bench groups `npm run bench` runs, in order. */
 import type { BenchGroup } from './harness.js'
+import { derivationsBenchGroup, keyWrapBenchGroup } from './core/derivations.bench.js'
 
-export const BENCH_GROUPS: readonly BenchGroup[] = []
+export const BENCH_GROUPS: readonly BenchGroup[] = [derivationsBenchGroup, keyWrapBenchGroup]
