@@ -1,5 +1,6 @@
 /** The one list of bench groups `npm run bench` runs, in order. */
 import type { BenchGroup } from './harness.js'
 import { derivationsBenchGroup, keyWrapBenchGroup } from './core/derivations.bench.js'
+import { eccsiBenchGroup, eccsiSignBenchGroup } from './core/eccsi.bench.js'
 
-export const BENCH_GROUPS: readonly BenchGroup[] = [derivationsBenchGroup, keyWrapBenchGroup]
+export const BENCH_GROUPS: readonly BenchGroup[] = [eccsiBenchGroup, eccsiSignBenchGroup, derivationsBenchGroup, keyWrapBenchGroup]

@@ -33,7 +33,6 @@ export type CoreErrorCode =
   | 'M2MSEC_KEYWRAP_INTEGRITY'
   | 'M2MSEC_ECCSI_POINT_INVALID'
   | 'M2MSEC_ECCSI_SSK_INVALID'
-  | 'M2MSEC_ECCSI_SIGNATURE_MALFORMED'
   | 'M2MSEC_MILENAGE_MAC_MISMATCH'
 
 export class CoreError extends M2mSecError<CoreErrorCode> {}
