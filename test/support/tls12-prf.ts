@@ -11,7 +11,7 @@ function hmac(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
 export function tls12Prf(secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
   const labelSeed = new Uint8Array([...Buffer.from(label, 'latin1'), ...seed])
   const out: number[] = []
-  let a = labelSeed
+  let a: Uint8Array = labelSeed
   while (out.length < length) {
     a = hmac(secret, a)
     out.push(...hmac(secret, a, labelSeed))

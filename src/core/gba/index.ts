@@ -10,8 +10,6 @@ export {
 export type { NafId, UaSecurityProtocolId } from './naf-id.js'
 export { deriveKs, deriveKsNaf, deriveKsExtNaf, deriveKsIntNaf, FC_NAF_KEY, P0_GBA_ME, P0_GBA_U } from './naf-key.js'
 export type { NafKeyInput } from './naf-key.js'
-export { formatBtid, parseBtid } from './b-tid.js'
-export type { BTid, ParsedBtid } from './b-tid.js'
 export {
   computeDigestAkaV1Md5,
   digestResponseMatches,

@@ -13,7 +13,7 @@
  */
 import { CoreError } from '../errors.js'
 import { concatBytes, utf8Nfkc } from '../bytes.js'
-import { checkFqdn } from './fqdn.js'
+import { parseFqdn } from '../ids/fqdn.js'
 
 export const UA_SECURITY_PROTOCOL_ID_BYTES = 5
 
@@ -58,9 +58,9 @@ export function uaIdForTlsCipherSuite(cipherSuite: number = DEFAULT_UA_TLS_CIPHE
 
 /**
  * NAF_Id for a NAF FQDN and Ua identifier (default: shared-key TLS with 0x00AE).
- * @throws M2MSEC_INPUT_INVALID when the FQDN does not match the grammar after NFKC.
+ * @throws M2MSEC_ID_INVALID when the FQDN does not match the grammar after NFKC.
  */
 export function buildNafId(nafFqdn: string, ua: UaSecurityProtocolId = uaIdForTlsCipherSuite()): NafId {
-  const fqdn = checkFqdn(nafFqdn.normalize('NFKC'), 'NAF FQDN', 'M2MSEC_INPUT_INVALID')
+  const fqdn = parseFqdn(nafFqdn.normalize('NFKC'))
   return concatBytes(utf8Nfkc(fqdn), parseUaSecurityProtocolId(ua)) as NafId
 }

@@ -32,9 +32,9 @@ test('TS 33.220 annex H: a Ua id is 5 octets and organisation 00 only as 00 00 0
   }
 })
 
-test('a NAF FQDN outside the FQDN grammar is rejected with M2MSEC_INPUT_INVALID', () => {
+test('a NAF FQDN outside the FQDN grammar is rejected with M2MSEC_ID_INVALID', () => {
   const tooLong = Array.from({ length: 4 }, () => 'a'.repeat(63)).join('.')
   for (const bad of ['', 'maf..example.com', 'maf.example.com.', 'maf_1.example.com', 'maf example.com', `${'a'.repeat(64)}.com`, tooLong, 'mäf.example.com']) {
-    assert.throws(() => buildNafId(bad), { code: 'M2MSEC_INPUT_INVALID' }, `FQDN ${JSON.stringify(bad)}`)
+    assert.throws(() => buildNafId(bad), { code: 'M2MSEC_ID_INVALID' }, `FQDN ${JSON.stringify(bad)}`)
   }
 })
