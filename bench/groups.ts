@@ -3,5 +3,6 @@ import type { BenchGroup } from './harness.js'
 import { derivationsBenchGroup, keyWrapBenchGroup } from './core/derivations.bench.js'
 import { eccsiBenchGroup, eccsiSignBenchGroup } from './core/eccsi.bench.js'
 import { milenageBenchGroup } from './core/milenage.bench.js'
+import { TLS_BENCH_GROUPS } from './tls.bench.js'
 
-export const BENCH_GROUPS: readonly BenchGroup[] = [eccsiBenchGroup, eccsiSignBenchGroup, derivationsBenchGroup, keyWrapBenchGroup, milenageBenchGroup]
+export const BENCH_GROUPS: readonly BenchGroup[] = [eccsiBenchGroup, eccsiSignBenchGroup, derivationsBenchGroup, keyWrapBenchGroup, milenageBenchGroup, ...TLS_BENCH_GROUPS]

@@ -1,0 +1,6 @@
+export { PkiError } from './errors.js'
+export type { PkiErrorCode } from './errors.js'
+export { subjectAltNames, OID_HARDWARE_MODULE_NAME } from './subject-alt-name.js'
+export type { SanEntry } from './subject-alt-name.js'
+export { verifyPeerCertificate, sanMatches, peerIdentifiers } from './peer-certificate.js'
+export type { ExpectedPeerIdentity, PeerRefusal, PeerVerdict, PeerCertificateInput, PeerIdentifiers } from './peer-certificate.js'

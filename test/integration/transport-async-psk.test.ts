@@ -1,0 +1,182 @@
+// Asynchronous PSK resolution (ARCHITECTURE.md §3, TS-0003 10.2.2 / RFC 4279): our listener
+// against our own Node client over loopback. Interop with OpenSSL is in test/interop/.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { connect as connectNet } from 'node:net'
+import { SecretBytes } from '../../src/core/index.js'
+import {
+  connectPsk,
+  createPskServer,
+  exportKeyingMaterial,
+  type HandshakeInfo,
+  type PskResolver,
+  type SecureConnection,
+  type TransportError,
+} from '../../src/transport/index.js'
+import { byteByByteProxy } from '../support/tls-fixtures.js'
+
+const LABEL = 'EXPORTER-oneM2M-Bootstrap'
+const KEY = new SecretBytes(Buffer.from('5A17C0DE5A17C0DE5A17C0DE5A17C0DE', 'hex'))
+const SNI = 'mef.m2msec.example'
+
+async function start<B>(t: { after: (fn: () => Promise<void>) => void }, resolve: PskResolver<B>, handshakeTimeoutMs = 5000) {
+  const server = createPskServer<B>({ resolve, handshakeTimeoutMs })
+  const { port } = await server.listen()
+  const errors: { error: TransportError; info: HandshakeInfo }[] = []
+  server.on('handshakeError', (error: TransportError, info: HandshakeInfo) => errors.push({ error, info }))
+  const connections: SecureConnection<B>[] = []
+  server.on('connection', (c: SecureConnection<B>) => connections.push(c))
+  t.after(async () => {
+    for (const c of connections) c.socket.destroy()
+    await server.close()
+  })
+  return { server, port, errors, connections }
+}
+
+async function nextHandshakeError(server: { once: (e: string, f: (...a: unknown[]) => void) => unknown }): Promise<TransportError> {
+  const [error] = (await once(server as never, 'handshakeError')) as [TransportError]
+  return error
+}
+
+test('PSK listener resolves 100 concurrent identities at once while each look-up takes 200 ms', async (t) => {
+  let inFlight = 0
+  let maxInFlight = 0
+  const { port, connections } = await start<string>(t, async (identity, sni) => {
+    inFlight++
+    maxInFlight = Math.max(maxInFlight, inFlight)
+    await new Promise((r) => setTimeout(r, 200))
+    inFlight--
+    return { key: KEY, binding: `${identity}|${sni}` }
+  })
+  const sockets = await Promise.all(
+    Array.from({ length: 100 }, (_, i) => connectPsk({ port, servername: SNI, identity: `dev-${i}@psk.example`, key: KEY })),
+  )
+  t.after(() => sockets.forEach((s) => s.destroy()))
+  assert.equal(sockets.length, 100)
+  assert.ok(maxInFlight >= 50, `resolutions overlapped: at most ${maxInFlight} in flight`)
+  while (connections.length < 100) await new Promise((r) => setImmediate(r))
+  const bindings = new Set(connections.map((c) => c.binding))
+  assert.equal(bindings.size, 100)
+  assert.ok(bindings.has(`dev-7@psk.example|${SNI}`))
+  for (const c of connections) assert.equal(c.framework, 'psk')
+})
+
+test('the binding, identity, SNI and exported keying material travel with the established connection', async (t) => {
+  const { server, port } = await start<{ aeId: string }>(t, async (identity) => (identity === 'dev-1' ? { key: KEY, binding: { aeId: 'Cdev1' } } : null))
+  const established = once(server, 'connection') as Promise<[SecureConnection<{ aeId: string }>]>
+  const client = await connectPsk({ port, servername: SNI, identity: 'dev-1', key: KEY })
+  t.after(() => client.destroy())
+  const [connection] = await established
+  assert.deepEqual(connection.binding, { aeId: 'Cdev1' })
+  assert.deepEqual(connection.peer, { kind: 'psk', identity: 'dev-1' })
+  assert.equal(connection.sni, SNI)
+  assert.equal(connection.cipher, 'TLS_PSK_WITH_AES_128_CBC_SHA256')
+  const ours = exportKeyingMaterial(client, LABEL, 48)
+  const theirs = exportKeyingMaterial(connection.socket, LABEL, 48)
+  assert.equal(ours.length, 48)
+  assert.ok(ours.equals(theirs))
+  assert.ok(!ours.equals(exportKeyingMaterial(client, 'EXPORTER-oneM2M-Connection', 48)))
+})
+
+test('an unknown identity ends the handshake with the unknown_psk_identity alert', async (t) => {
+  const { server, port } = await start<string>(t, async () => null)
+  const serverError = nextHandshakeError(server)
+  await assert.rejects(connectPsk({ port, servername: SNI, identity: 'nobody', key: KEY }), (e: TransportError) => {
+    assert.equal(e.code, 'M2MSEC_TLS_HANDSHAKE_FAILED')
+    assert.equal((e.cause as { code?: string }).code, 'ERR_SSL_TLSV1_ALERT_UNKNOWN_PSK_IDENTITY')
+    return true
+  })
+  assert.equal((await serverError).code, 'M2MSEC_TLS_PSK_UNKNOWN_IDENTITY')
+})
+
+test('a wrong key fails the handshake on both sides', async (t) => {
+  const { server, port } = await start<string>(t, async () => ({ key: KEY, binding: 'x' }))
+  const serverError = nextHandshakeError(server)
+  const wrong = new SecretBytes(Buffer.from('5A17C0DE5A17C0DE5A17C0DE5A17C0DF', 'hex'))
+  await assert.rejects(connectPsk({ port, servername: SNI, identity: 'dev-1', key: wrong }), { code: 'M2MSEC_TLS_HANDSHAKE_FAILED' })
+  assert.equal((await serverError).code, 'M2MSEC_TLS_HANDSHAKE_FAILED')
+})
+
+test('a resolver that throws ends the handshake with internal_error and reaches the resolveError event', async (t) => {
+  const { server, port } = await start<string>(t, async () => {
+    throw new Error('database down')
+  })
+  const resolveError = once(server, 'resolveError')
+  const serverError = nextHandshakeError(server)
+  await assert.rejects(connectPsk({ port, servername: SNI, identity: 'dev-1', key: KEY }), (e: TransportError) => {
+    assert.equal((e.cause as { code?: string }).code, 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR')
+    return true
+  })
+  const [cause, info] = (await resolveError) as [Error, HandshakeInfo]
+  assert.equal(cause.message, 'database down')
+  assert.equal(info.identity, 'dev-1')
+  assert.equal((await serverError).code, 'M2MSEC_TLS_RESOLVE_FAILED')
+})
+
+test('a resolver that never answers is aborted and its connection dropped at the handshake deadline', async (t) => {
+  let seen: AbortSignal | undefined
+  const { server, port } = await start<string>(
+    t,
+    (_identity, _sni, signal) => {
+      seen = signal
+      return new Promise(() => undefined)
+    },
+    300,
+  )
+  const serverError = nextHandshakeError(server)
+  await assert.rejects(connectPsk({ port, servername: SNI, identity: 'dev-1', key: KEY }), { code: 'M2MSEC_TLS_HANDSHAKE_FAILED' })
+  assert.equal((await serverError).code, 'M2MSEC_TLS_HANDSHAKE_TIMEOUT')
+  assert.equal(seen?.aborted, true)
+  assert.equal(await server.getConnections(), 0)
+})
+
+test('a client that stalls mid-record is dropped at the handshake deadline without leaking the socket', async (t) => {
+  const { server, port } = await start<string>(t, async () => ({ key: KEY, binding: 'x' }), 300)
+  const serverError = nextHandshakeError(server)
+  const raw = connectNet(port, '127.0.0.1')
+  t.after(() => raw.destroy())
+  await once(raw, 'connect')
+  raw.write(Buffer.from([22, 3, 1, 0, 200, 1, 0])) // a ClientHello record header promising 200 bytes, then silence
+  assert.equal(await server.getConnections(), 1)
+  assert.equal((await serverError).code, 'M2MSEC_TLS_HANDSHAKE_TIMEOUT')
+  await once(raw, 'close')
+  assert.equal(await server.getConnections(), 0)
+})
+
+test('bytes that are not TLS records close the connection as malformed', async (t) => {
+  const { server, port } = await start<string>(t, async () => ({ key: KEY, binding: 'x' }))
+  const serverError = nextHandshakeError(server)
+  const raw = connectNet(port, '127.0.0.1')
+  t.after(() => raw.destroy())
+  raw.resume()
+  raw.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+  assert.equal((await serverError).code, 'M2MSEC_TLS_RECORD_MALFORMED')
+  await once(raw, 'close')
+})
+
+test('records split into single bytes still complete the handshake with the resolved binding', async (t) => {
+  const { server, port } = await start<string>(t, async (identity, sni) => ({ key: KEY, binding: `${identity}|${sni}` }))
+  const proxyPort = await byteByByteProxy(t, port)
+  const established = once(server, 'connection') as Promise<[SecureConnection<string>]>
+  const client = await connectPsk({ port: proxyPort, servername: SNI, identity: 'split-1', key: KEY })
+  t.after(() => client.destroy())
+  const [connection] = await established
+  assert.equal(connection.binding, `split-1|${SNI}`)
+  assert.ok(exportKeyingMaterial(client, LABEL, 48).equals(exportKeyingMaterial(connection.socket, LABEL, 48)))
+})
+
+test('the SNI selects the PSK namespace: the same identity resolves per virtual server', async (t) => {
+  const namespaces: Record<string, string> = { 'a.example': 'A', 'b.example': 'B' }
+  const { server, port } = await start<string>(t, async (identity, sni) => {
+    const ns = sni === undefined ? undefined : namespaces[sni]
+    return ns === undefined ? null : { key: KEY, binding: `${ns}:${identity}` }
+  })
+  for (const [sni, ns] of Object.entries(namespaces)) {
+    const established = once(server, 'connection') as Promise<[SecureConnection<string>]>
+    const client = await connectPsk({ port, servername: sni, identity: 'dev', key: KEY })
+    t.after(() => client.destroy())
+    assert.equal((await established)[0].binding, `${ns}:dev`)
+  }
+  await assert.rejects(connectPsk({ port, servername: 'c.example', identity: 'dev', key: KEY }), { code: 'M2MSEC_TLS_HANDSHAKE_FAILED' })
+})
