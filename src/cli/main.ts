@@ -5,7 +5,9 @@
  */
 import { Command, CommanderError } from 'commander'
 import { M2mSecError } from '../core/index.js'
+import { registerAuditCommand } from './commands/audit.js'
 import { registerUpCommand } from './commands/up.js'
+import { openDataDirectoryAuditSource } from './data-directory-audit.js'
 import { readPackageVersion } from './version.js'
 
 export function buildProgram(): Command {
@@ -23,6 +25,7 @@ export function buildProgram(): Command {
       ;(target ?? program).outputHelp()
     })
   registerUpCommand(program)
+  registerAuditCommand(program, { openAuditSource: openDataDirectoryAuditSource })
   return program
 }
 
