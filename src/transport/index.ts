@@ -11,3 +11,5 @@ export type { SecureConnection, PeerCredentialInfo } from './tls/secure-connecti
 export { connectPsk, connectCertificate } from './tls/client.js'
 export type { PskClientOptions, CertificateClientOptions } from './tls/client.js'
 export { createSecureHttpServer, requestConnection, pinnedAgent } from './http/secure-http.js'
+export { createOneM2mHttpServer, createOneM2mClient } from './http/onem2m-http.js'
+export type { OneM2mHandler, OneM2mReply, OneM2mRequestContext, OneM2mServerOptions, OneM2mClient, OneM2mClientOptions } from './http/onem2m-http.js'
