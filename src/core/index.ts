@@ -173,3 +173,5 @@ export type {
   IbcId,
   ParsedIbcId,
 } from './ids/index.js'
+export { TARGET_KEY_MODES, enrolmentTargetDerivationId, deriveEnrolmentTargetKey } from './kdf/index.js'
+export type { TargetKeyMode, EnrolmentTargetRef } from './kdf/index.js'

@@ -29,3 +29,5 @@ export {
   deriveSessionESPrimKey,
 } from './e2e-keys.js'
 export type { E2eKeys } from './e2e-keys.js'
+export { TARGET_KEY_MODES, enrolmentTargetDerivationId, deriveEnrolmentTargetKey } from './enrolment-target-key.js'
+export type { TargetKeyMode, EnrolmentTargetRef } from './enrolment-target-key.js'
