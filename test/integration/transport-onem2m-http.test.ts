@@ -1,7 +1,7 @@
 // oneM2M primitives over the secure HTTP server and the pinned client: the handler sees the
 // decoded primitive with its connection's binding; every failure reaches the peer as a oneM2M
 // error response with the right rsc (never a hang, never a secret).
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect } from 'node:tls'
 import { SecretBytes } from '../../src/core/index.js'
@@ -12,7 +12,7 @@ const KEY_HEX = '5EC12E75EC12E75EC12E75EC12E75EC1'
 const KEY = new SecretBytes(Buffer.from(KEY_HEX, 'hex'))
 const HOST = 'mef.m2msec.example'
 
-async function startServer(t: import('node:test').TestContext, handler: Parameters<typeof createOneM2mHttpServer<{ aeId: string }>>[1]) {
+async function startServer(t: TestContext, handler: Parameters<typeof createOneM2mHttpServer<{ aeId: string }>>[1]) {
   const listener = createPskServer<{ aeId: string }>({ resolve: async (identity) => ({ key: KEY, binding: { aeId: `C${identity}` } }) })
   const errors: unknown[] = []
   const server = createOneM2mHttpServer(listener, handler, { onError: (error) => errors.push(error), limits: { ...DEFAULT_LIMITS, maxBodyBytes: 4096 } })
