@@ -6,6 +6,9 @@
 import { Command, CommanderError } from 'commander'
 import { M2mSecError } from '../core/index.js'
 import { registerAuditCommand } from './commands/audit.js'
+import { registerEnrolCommand } from './commands/enrol.js'
+import { registerKeyCommands } from './commands/key.js'
+import { registerServeCommand } from './commands/serve.js'
 import { registerUpCommand } from './commands/up.js'
 import { openDataDirectoryAuditSource } from './data-directory-audit.js'
 import { readPackageVersion } from './version.js'
@@ -26,6 +29,9 @@ export function buildProgram(): Command {
     })
   registerUpCommand(program)
   registerAuditCommand(program, { openAuditSource: openDataDirectoryAuditSource })
+  registerEnrolCommand(program)
+  registerKeyCommands(program)
+  registerServeCommand(program)
   return program
 }
 
