@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander'
 import { M2mSecError } from '../core/index.js'
 import { registerAuditCommand } from './commands/audit.js'
 import { registerEnrolCommand } from './commands/enrol.js'
+import { registerEnroleeCommands } from './commands/enrolee.js'
+import { registerEnrolmentCommands } from './commands/enrolments.js'
 import { registerKeyCommands } from './commands/key.js'
 import { registerServeCommand } from './commands/serve.js'
 import { registerUpCommand } from './commands/up.js'
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
     })
   registerUpCommand(program)
   registerAuditCommand(program, { openAuditSource: openDataDirectoryAuditSource })
+  registerEnroleeCommands(program)
+  registerEnrolmentCommands(program)
   registerEnrolCommand(program)
   registerKeyCommands(program)
   registerServeCommand(program)

@@ -1,0 +1,28 @@
+/**
+ * The MEF operator functions (issue 5 "Operator side"): what `m2msec enrolee …` and
+ * `m2msec enrolments list` call now, and the admin API will call later. Re-exports only.
+ */
+export { addEnrolee } from './add-enrolee.js'
+export { importEnrolees } from './import-enrolees.js'
+export type { ImportOptions, ImportProgress, ImportResult, RejectedRow } from './import-enrolees.js'
+export { parseImportFile, importFormatOf, CSV_COLUMNS } from './import-file.js'
+export type { ImportFormat, ImportRow } from './import-file.js'
+export { listEnrolees, showEnrolee, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './enrolee-queries.js'
+export type { EnroleeDetails, Page, PageOptions } from './enrolee-queries.js'
+export { revokeEnrolee } from './revoke-enrolee.js'
+export type { RevokeResult } from './revoke-enrolee.js'
+export { listEnrolments } from './list-enrolments.js'
+export type { ListEnrolmentsOptions } from './list-enrolments.js'
+export { validateEnrolee, enroleeInputFromJson, ENROLEE_CONFIG_KEYS } from './enrolee-input.js'
+export type { EnroleeInput, ValidEnrolee } from './enrolee-input.js'
+export { parseTargetSpec, parseTargetList } from './enrolment-target.js'
+export type { EnrolmentTargetInput, ValidEnrolmentTarget } from './enrolment-target.js'
+export { enroleeView, enrolmentView, enrolmentTargetsOf, expectedIdentityOf } from './enrolee-view.js'
+export type { EnroleeTargetView, EnroleeView, EnrolmentView } from './enrolee-view.js'
+export { parseExpectedIdentity, certificateLookupKeys, parseTrustAnchorPem } from './certificate-identity.js'
+export type { ParsedExpectedIdentity, TrustAnchorSummary } from './certificate-identity.js'
+export { parseKpm, kpmWeakness, KPM_MIN_BYTES, KPM_MAX_BYTES } from './kpm.js'
+export { parseDuration, formatDuration } from './duration.js'
+export { OperatorError } from './errors.js'
+export type { OperatorErrorCode } from './errors.js'
+export type { OperatorOptions } from './operator-context.js'
