@@ -5,5 +5,6 @@ import { eccsiBenchGroup, eccsiSignBenchGroup } from './core/eccsi.bench.js'
 import { milenageBenchGroup } from './core/milenage.bench.js'
 import { TLS_BENCH_GROUPS } from './tls.bench.js'
 import { storeLookupBenchGroup, storeWriteBenchGroup } from './store.bench.js'
+import { mefBenchGroup } from './mef.bench.js'
 
-export const BENCH_GROUPS: readonly BenchGroup[] = [eccsiBenchGroup, eccsiSignBenchGroup, derivationsBenchGroup, keyWrapBenchGroup, milenageBenchGroup, ...TLS_BENCH_GROUPS, storeWriteBenchGroup, storeLookupBenchGroup]
+export const BENCH_GROUPS: readonly BenchGroup[] = [eccsiBenchGroup, eccsiSignBenchGroup, derivationsBenchGroup, keyWrapBenchGroup, milenageBenchGroup, ...TLS_BENCH_GROUPS, storeWriteBenchGroup, storeLookupBenchGroup, mefBenchGroup]

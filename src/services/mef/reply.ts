@@ -1,0 +1,20 @@
+/**
+ * Building the response primitive of a MEF procedure (TS-0004 §7.2.1.2): the request's `rqi`
+ * and `rvi` echoed, the rsc, and the Content. Failures are thrown as OneM2mErrors and encoded
+ * by the transport; only fetchCredentials answers failures itself, because its failure body
+ * carries `stat: false` (mef-maf-interface.md §6).
+ */
+import type { JsonValue, RequestPrimitive } from '../../onem2m/index.js'
+import type { OneM2mReply } from '../../transport/index.js'
+
+export function reply(request: RequestPrimitive, rsc: number, pc?: JsonValue, createdResourceId?: string): OneM2mReply {
+  return {
+    response: {
+      rsc,
+      rqi: request.rqi,
+      ...(request.rvi === undefined ? {} : { rvi: request.rvi }),
+      ...(pc === undefined ? {} : { pc }),
+    },
+    ...(createdResourceId === undefined ? {} : { createdResourceId }),
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The MEF service (ARCHITECTURE.md §1 role `mef`): one TLS 1.2 port offering the PSK and the
+ * certificate profiles of TS-0003 10.2 with the MEF's FQDN certificate, PSK resolution of KpmIDs
+ * from the store, certificate resolution of enrolees and Enrolment Targets (peer-resolution.ts),
+ * and oneM2M over HTTP (TS-0009) into the router. Everything a second instance would need lives
+ * in the store; the only in-process state is per TLS session (its export, whether it enrolled).
+ */
+import { X509Certificate } from 'node:crypto'
+import type { Server } from 'node:http'
+import type { TLSSocket } from 'node:tls'
+import { parseFqdn, TARGET_KEY_MODES } from '../../core/index.js'
+import { M2mSecError } from '../../core/index.js'
+import { auditLinker, type AuditLinker, type Store } from '../../store/index.js'
+import {
+  createMixedServer, createOneM2mHttpServer, exportKeyingMaterial, type OneM2mRequestContext, type SecureListener, type ServerCredential,
+} from '../../transport/index.js'
+import { RSC, refused, rscForError, type RequestPrimitive } from '../../onem2m/index.js'
+import { MEF_AUDIT_ACTION, recordMefAudit, refusedOutcome, type MefAuditEvent } from './audit.js'
+import type { MefConfig, MefDeps, MefPeer, MefSession } from './context.js'
+import { configInvalid } from './errors.js'
+import { createMefCertificateResolver, createMefPskResolver, pemCertificatesDer, type MefTargetConfig } from './peer-resolution.js'
+import { routeRequest } from './router.js'
+
+/** Something the operator should see (the CLI prints it); never holds key bytes. */
+export type MefServiceEvent =
+  | { readonly type: 'audit-failed'; readonly action: string; readonly error: unknown }
+  | { readonly type: 'request-failed'; readonly rsc: number; readonly to?: string; readonly error: unknown }
+  | { readonly type: 'resolver-failed'; readonly error: unknown }
+
+export interface MefServiceOptions {
+  readonly store: Store
+  readonly config: MefConfig
+  /** The MEF's FQDN certificate (PEM, leaf first) and its private key (TS-0003 8.3.2.2: mandatory). */
+  readonly credential: { readonly certPem: string; readonly keyPem: string }
+  /** PEM trust anchors of certificate enrolees (each enrolee's own anchor must be one of them). */
+  readonly enroleeTrustAnchors?: readonly string[]
+  /** Enrolment Targets allowed to call fetchCredentials, by certificate FQDN. */
+  readonly targets: readonly MefTargetConfig[]
+  /** PEM trust anchors of Target certificates. */
+  readonly targetTrustAnchors: readonly string[]
+  readonly listen?: { readonly host?: string; readonly port?: number }
+  readonly clock?: () => Date
+  readonly auditLink?: AuditLinker
+  readonly onEvent?: (event: MefServiceEvent) => void
+  readonly handshakeTimeoutMs?: number
+}
+
+export interface MefService {
+  readonly host: string
+  readonly port: number
+  /** Stops accepting, closes open connections, resolves when the port is free. */
+  close(): Promise<void>
+}
+
+function checkAnchors(pems: readonly string[], what: string): Uint8Array[] {
+  const ders = pems.flatMap((pem) => {
+    try {
+      return pemCertificatesDer(pem)
+    } catch {
+      throw configInvalid(`a ${what} trust anchor is not a PEM certificate`)
+    }
+  })
+  if (ders.length < pems.length) throw configInvalid(`a ${what} trust anchor file holds no certificate`)
+  return ders
+}
+
+function normaliseTargets(targets: readonly MefTargetConfig[]): MefTargetConfig[] {
+  return targets.map((t) => {
+    let fqdn: string
+    try {
+      fqdn = parseFqdn(t.fqdn)
+    } catch {
+      throw configInvalid(`target FQDN '${t.fqdn}' is not an FQDN`)
+    }
+    if (t.originatorIds.length === 0 || t.originatorIds.some((id) => id.length === 0)) throw configInvalid(`target ${fqdn} needs at least one originator ID`)
+    return { fqdn, originatorIds: [...t.originatorIds] }
+  })
+}
+
+/** Checks the options that cannot work, before anything listens. @throws M2MSEC_MEF_CONFIG_INVALID */
+function validate(options: MefServiceOptions): { config: MefConfig; targets: MefTargetConfig[]; targetAnchors: Uint8Array[] } {
+  let fqdn: string
+  try {
+    fqdn = parseFqdn(options.config.fqdn)
+  } catch {
+    throw configInvalid('the MEF FQDN is not an FQDN')
+  }
+  if (!TARGET_KEY_MODES.includes(options.config.targetKeyMode)) throw configInvalid(`unknown target key mode '${String(options.config.targetKeyMode)}'`)
+  if (!(options.config.maxKeyLifetimeMs > 0)) throw configInvalid('maxKeyLifetimeMs must be positive')
+  try {
+    new X509Certificate(options.credential.certPem)
+  } catch {
+    throw configInvalid('the MEF certificate is not a PEM certificate')
+  }
+  const targets = normaliseTargets(options.targets)
+  const targetAnchors = checkAnchors(options.targetTrustAnchors, 'Target')
+  if (targets.length > 0 && targetAnchors.length === 0) throw configInvalid('Targets are configured but no Target trust anchor')
+  checkAnchors(options.enroleeTrustAnchors ?? [], 'enrolee')
+  return { config: { ...options.config, fqdn }, targets, targetAnchors }
+}
+
+function peerSubject(peer: MefPeer): string {
+  return peer.kind === 'enrolee' ? peer.clientId : peer.fqdn
+}
+
+/**
+ * Starts an MEF on `options.listen` (default 127.0.0.1, port 0).
+ * @throws MefError M2MSEC_MEF_CONFIG_INVALID for unusable options; the listen error otherwise.
+ */
+export async function createMefService(options: MefServiceOptions): Promise<MefService> {
+  const { config, targets, targetAnchors } = validate(options)
+  const clock = options.clock ?? ((): Date => new Date())
+  const deps: MefDeps = { store: options.store, config, auditLink: options.auditLink ?? auditLinker() }
+  const emit = options.onEvent ?? ((): void => undefined)
+  const audit = (event: MefAuditEvent): void => {
+    recordMefAudit(deps, { ...event, at: event.at ?? clock() }).catch((error: unknown) => emit({ type: 'audit-failed', action: event.action, error }))
+  }
+  const resolution = { reader: options.store.reader, fqdn: config.fqdn, now: clock, onRefusal: audit }
+  const credential: ServerCredential = { cert: options.credential.certPem, key: options.credential.keyPem }
+  const listener: SecureListener<MefPeer> = createMixedServer<MefPeer>({
+    psk: { resolve: createMefPskResolver(resolution) },
+    certificate: {
+      fallback: credential,
+      bySni: new Map([[config.fqdn, credential]]),
+      trustAnchors: [...(options.enroleeTrustAnchors ?? []), ...options.targetTrustAnchors],
+      resolve: createMefCertificateResolver(resolution, { targets, targetAnchors }),
+    },
+    ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
+  })
+  listener.on('resolveError', (error: unknown) => emit({ type: 'resolver-failed', error }))
+  listener.on('handshakeError', (error: unknown, info: { sni?: string; identity?: string; remoteAddress?: string }) => {
+    const code = error instanceof M2mSecError ? error.code : 'unknown'
+    // The PSK resolver already recorded why it refused an identity.
+    if (code === 'M2MSEC_TLS_PSK_UNKNOWN_IDENTITY') return
+    audit({ action: MEF_AUDIT_ACTION.handshake, outcome: refusedOutcome(code), subject: { sni: info.sni ?? null, identity: info.identity ?? null, remoteAddress: info.remoteAddress ?? null } })
+  })
+
+  const sessions = new WeakMap<TLSSocket, MefSession>()
+  const sessionOf = (socket: TLSSocket): MefSession => {
+    let session = sessions.get(socket)
+    if (session === undefined) {
+      session = { exportKeyingMaterial: (label, length) => exportKeyingMaterial(socket, label, length) }
+      sessions.set(socket, session)
+    }
+    return session
+  }
+
+  const handle = async (primitive: RequestPrimitive, context: OneM2mRequestContext<MefPeer>) => {
+    const peer = context.connection.binding
+    try {
+      if (context.connection.sni?.toLowerCase() !== config.fqdn) throw refused(RSC.NOT_FOUND, 'the TLS session does not name this MEF')
+      return await routeRequest({ primitive, peer, session: sessionOf(context.connection.socket), now: clock() }, deps, context.host)
+    } catch (error) {
+      const rsc = rscForError(error)
+      audit({ action: MEF_AUDIT_ACTION.request, outcome: refusedOutcome(String(rsc)), subject: { op: primitive.op, to: primitive.to, fr: primitive.fr ?? null, peer: peerSubject(peer) } })
+      if (rsc >= 5000) emit({ type: 'request-failed', rsc, to: primitive.to, error })
+      throw error
+    }
+  }
+  const http: Server = createOneM2mHttpServer(listener, handle, {
+    onError: (error, request) => {
+      if (request === undefined) emit({ type: 'request-failed', rsc: rscForError(error), error })
+    },
+  })
+  const address = await listener.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1')
+  return {
+    host: address.address,
+    port: address.port,
+    close: async () => {
+      http.close()
+      http.closeAllConnections()
+      await listener.close()
+    },
+  }
+}

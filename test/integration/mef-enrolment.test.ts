@@ -1,0 +1,183 @@
+// The MEF end to end with real processes (issue 5 "Done means"): a device holding only a Kpm, or
+// only a certificate, enrols at `m2msec serve mef`; a Registrar stand-in with an FQDN
+// certificate fetches the matching Kpsa via fetchCredentials and completes a TLS-PSK handshake
+// with the device (psk_identity = KeID, psk = the key), in both target-key modes (OQ-6).
+// Refusals: an unauthorised Target gets 4103 and no key; a revoked enrolee cannot enrol; a
+// failed handshake stores nothing. Every test ends with no key bytes in output or database.
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SecretBytes, fromHex } from '../../src/core/index.js'
+import { OPERATION, fetchCredentialsTo, readFetchCredentialsResult } from '../../src/onem2m/index.js'
+import { connectCertificate, connectPsk, createOneM2mClient, createPskServer } from '../../src/transport/index.js'
+import { openDataDirectoryStore, type Store } from '../../src/store/index.js'
+import { addEnrolee, revokeEnrolee } from '../../src/services/mef/operator/index.js'
+import { enrol } from '../../src/client/enrol.js'
+import {
+  DEVICE_AE_ID, MEF_FQDN, OTHER_REGISTRAR_ID, REGISTRAR_FQDN, REGISTRAR_ID, assertNoSecrets, createMefPki, startMef, type MefPki,
+} from '../support/mef-process.js'
+import type { Pem } from '../support/tls-fixtures.js'
+
+const KPM_HEX = '3C6E0B8A9F1D2E4B5A7C8D9E0F1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C'
+const KPM_ID = 'kpm-0001@mef.example.com'
+const DEVICE_ID = '//m2m.example.com/Sdev01'
+const ADMIN = 'm2m.example.com'
+
+type T = TestContext
+
+function dataDir(t: T): string {
+  const dir = mkdtempSync(join(tmpdir(), 'm2msec-mef-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+async function withStore<R>(dir: string, work: (store: Store) => Promise<R>): Promise<R> {
+  const store = await openDataDirectoryStore({ dataDir: dir, create: true, env: {} })
+  try {
+    return await work(store)
+  } finally {
+    await store.close()
+  }
+}
+
+async function addPskEnrolee(dir: string, kpmId = KPM_ID, kpmHex = KPM_HEX): Promise<void> {
+  await withStore(dir, (store) => addEnrolee(store, { kpmId, kpm: kpmHex, enroleeId: DEVICE_ID, enrolmentExpiry: '1d', targets: [`22:${REGISTRAR_ID}`] }, new Date()))
+}
+
+/** The Registrar stand-in: fetchCredentials over mutually authenticated TLS with its FQDN certificate. */
+async function fetchAsRegistrar(port: number, pki: MefPki, cert: Pem, fr: string, keId: string) {
+  const socket = await connectCertificate({ port, servername: MEF_FQDN, credential: { cert: cert.cert, key: cert.key }, trustAnchors: [pki.mefCa.cert] })
+  const client = createOneM2mClient(socket, { host: MEF_FQDN })
+  try {
+    const reply = await client.send({ op: OPERATION.RETRIEVE, to: fetchCredentialsTo({ keId, suid: 22 }), fr, rqi: 'f1', rvi: '3' })
+    return { rsc: reply.primitive.rsc, result: readFetchCredentialsResult(reply.primitive.pc) }
+  } finally {
+    client.close()
+  }
+}
+
+/** Registrar B accepts the device's PSK handshake with the fetched key; resolves when both sides finished. */
+async function pskHandshake(t: T, keId: string, registrarKey: SecretBytes, deviceKey: SecretBytes): Promise<string> {
+  const seen: string[] = []
+  const server = createPskServer<string>({ resolve: async (identity) => (seen.push(identity), identity === keId ? { key: registrarKey, binding: identity } : null) })
+  const { port } = await server.listen(0)
+  t.after(() => server.close())
+  const accepted = new Promise<string>((resolve) => server.once('connection', (c: { binding: string; socket: { destroy(): void } }) => (c.socket.destroy(), resolve(c.binding))))
+  const socket = await connectPsk({ port, servername: REGISTRAR_FQDN, identity: keId, key: deviceKey })
+  socket.destroy()
+  return accepted
+}
+
+for (const mode of ['usage-constrained', 'seed-000'] as const) {
+  test(`a device with only a Kpm enrols and the Registrar's fetched Kpsa completes its PSK handshake (${mode})`, async (t) => {
+    const pki = await createMefPki(t)
+    const dir = dataDir(t)
+    await addPskEnrolee(dir)
+    const mef = await startMef(t, { dataDir: dir, pki, mode })
+
+    const device = await enrol({
+      mefUrl: `https://127.0.0.1:${mef.port}`, mefFqdn: MEF_FQDN, credential: { kind: 'psk', kpmId: KPM_ID, kpm: new SecretBytes(fromHex(KPM_HEX)) },
+      target: { enroleeBId: REGISTRAR_ID }, mode, adminFqdn: ADMIN,
+    })
+    assert.match(device.keId, /^[0-9A-F]{32}@mef\.example\.com$/)
+    assert.equal(device.registration.clientId, DEVICE_ID, 'MEF Client ID is the configured Enrolee-ID (OQ-20)')
+
+    const fetched = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, device.keId)
+    assert.equal(fetched.rsc, 2000)
+    assert.ok(fetched.result.stat)
+    assert.equal(fetched.result.enid, DEVICE_ID)
+    assert.deepEqual(fetched.result.cred.reveal(), device.targetKey.reveal(), 'both ends hold the same key by construction')
+
+    assert.equal(await pskHandshake(t, device.keId, fetched.result.cred, device.targetKey), device.keId)
+    const enrolments = await withStore(dir, async (store) => store.transaction(async (tx) => {
+      const [enrolee] = await tx.enrolees.list()
+      return tx.enrolments.listByEnrolee(enrolee!.enroleeRef, new Date())
+    }))
+    assert.deepEqual(enrolments.map((e) => e.keId), [device.keId])
+    assertNoSecrets([mef.output()], [dir], [fromHex(KPM_HEX), device.ke.reveal(), device.targetKey.reveal()])
+  })
+}
+
+test('a device with only a certificate enrols and the Registrar fetches the matching key', async (t) => {
+  const pki = await createMefPki(t)
+  const dir = dataDir(t)
+  await withStore(dir, (store) => addEnrolee(store, {
+    trustAnchorPem: pki.deviceCa.cert, expectedIdentity: `ae-id:${DEVICE_AE_ID}`, enrolmentExpiry: '1d', targets: [`22:${REGISTRAR_ID}`],
+  }, new Date()))
+  const mef = await startMef(t, { dataDir: dir, pki })
+  const device = await enrol({
+    mefUrl: `https://127.0.0.1:${mef.port}`, mefFqdn: MEF_FQDN,
+    credential: { kind: 'certificate', certPem: pki.device.cert, keyPem: pki.device.key, mefCaPem: pki.mefCa.cert },
+    target: { enroleeBId: REGISTRAR_ID }, adminFqdn: ADMIN,
+  })
+  assert.equal(device.registration.clientId, DEVICE_AE_ID)
+  const fetched = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, device.keId)
+  assert.equal(fetched.rsc, 2000)
+  assert.ok(fetched.result.stat)
+  assert.equal(fetched.result.enid, DEVICE_AE_ID)
+  assert.equal(await pskHandshake(t, device.keId, fetched.result.cred, device.targetKey), device.keId)
+  assertNoSecrets([mef.output()], [dir], [device.ke.reveal(), device.targetKey.reveal()])
+})
+
+test('a Target not authorised for the enrolee gets 4103 with stat false and no key', async (t) => {
+  const pki = await createMefPki(t)
+  const dir = dataDir(t)
+  await addPskEnrolee(dir)
+  const mef = await startMef(t, { dataDir: dir, pki })
+  const device = await enrol({
+    mefUrl: `https://127.0.0.1:${mef.port}`, mefFqdn: MEF_FQDN, credential: { kind: 'psk', kpmId: KPM_ID, kpm: new SecretBytes(fromHex(KPM_HEX)) },
+    target: { enroleeBId: REGISTRAR_ID }, adminFqdn: ADMIN,
+  })
+  const refusedFetch = await fetchAsRegistrar(mef.port, pki, pki.otherRegistrar, OTHER_REGISTRAR_ID, device.keId)
+  assert.equal(refusedFetch.rsc, 4103)
+  assert.equal(refusedFetch.result.stat, false)
+  // A Target that claims another Target's originator ID is not authenticated.
+  const impersonating = await fetchAsRegistrar(mef.port, pki, pki.otherRegistrar, REGISTRAR_ID, device.keId)
+  assert.equal(impersonating.rsc, 4106)
+  const unknown = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, `${'AB'.repeat(16)}@${MEF_FQDN}`)
+  assert.equal(unknown.rsc, 4004)
+  assert.equal(unknown.result.stat, false)
+  assertNoSecrets([mef.output()], [dir], [fromHex(KPM_HEX), device.ke.reveal(), device.targetKey.reveal()])
+})
+
+test('a revoked enrolee cannot enrol and a failed handshake stores nothing', async (t) => {
+  const pki = await createMefPki(t)
+  const dir = dataDir(t)
+  await addPskEnrolee(dir)
+  const revokedKpm = '9A4F2C7E1B8D3065F4E2A1C9B7D5038E6A2F4C1B9E7D5A3C8B6F4E2D0C1A3B5F'
+  await withStore(dir, async (store) => {
+    await addEnrolee(store, { kpmId: 'kpm-0002@mef.example.com', kpm: revokedKpm, enrolmentExpiry: '1d', targets: [`22:${REGISTRAR_ID}`] }, new Date())
+    await revokeEnrolee(store, 'kpm-0002@mef.example.com', new Date())
+  })
+  const mef = await startMef(t, { dataDir: dir, pki })
+  const attempt = (kpmId: string, kpmHex: string) => enrol({
+    mefUrl: `https://127.0.0.1:${mef.port}`, mefFqdn: MEF_FQDN, credential: { kind: 'psk', kpmId, kpm: new SecretBytes(fromHex(kpmHex)) },
+    target: { enroleeBId: REGISTRAR_ID }, adminFqdn: ADMIN,
+  })
+  await assert.rejects(attempt('kpm-0002@mef.example.com', revokedKpm), { code: 'M2MSEC_CLIENT_HANDSHAKE_FAILED' })
+  const wrongKpm = KPM_HEX.slice(0, -2) + '00'
+  await assert.rejects(attempt(KPM_ID, wrongKpm), { code: 'M2MSEC_CLIENT_HANDSHAKE_FAILED' })
+  await assert.rejects(attempt('kpm-9999@mef.example.com', KPM_HEX), { code: 'M2MSEC_CLIENT_HANDSHAKE_FAILED' })
+  const read = () => withStore(dir, (store) => store.transaction(async (tx) => {
+    const enrolees = await tx.enrolees.list()
+    const enrolments = (await Promise.all(enrolees.map((e) => tx.enrolments.listByEnrolee(e.enroleeRef, new Date())))).flat()
+    const registrations = (await Promise.all(enrolees.map((e) => tx.clientRegistrations.listByClient('mef', MEF_FQDN, e.enroleeId ?? `10-${e.credentialIdentity}`, new Date())))).flat()
+    const refusals = (await tx.audit.list()).filter((e) => e.action === 'mef.handshake').map((e) => e.outcome)
+    return { enrolments, registrations, refusals }
+  }))
+  // The MEF audits refusals after the handshake closed: wait for the three events, not a fixed time.
+  const deadline = Date.now() + 10_000
+  let state = await read()
+  while (state.refusals.length < 3 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    state = await read()
+  }
+  assert.deepEqual(state.enrolments, [])
+  assert.deepEqual(state.registrations, [])
+  for (const reason of ['refused:revoked', 'refused:unknown-identity', 'refused:M2MSEC_TLS_HANDSHAKE_FAILED']) {
+    assert.ok(state.refusals.includes(reason), `audit lacks ${reason}: ${state.refusals.join(', ')}`)
+  }
+  assertNoSecrets([mef.output()], [dir], [fromHex(KPM_HEX), fromHex(revokedKpm)])
+})
