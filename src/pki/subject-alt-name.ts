@@ -6,6 +6,7 @@
  * hardware identifiers as otherName (RFC 4108 hardwareModuleName or another type-id, OQ-26).
  * Mapping strings to typed identifiers is left to the caller (core/ids).
  */
+import { createHash } from 'node:crypto'
 import * as asn1js from 'asn1js'
 import { Certificate } from 'pkijs'
 import { toHex } from '../core/index.js'
@@ -84,10 +85,33 @@ function generalName(node: asn1js.AsnType): SanEntry {
 }
 
 /**
+ * Parsed SANs by SHA-256 of the certificate DER. A TLS listener reads the same few client
+ * certificates on every handshake, and the pkijs/asn1js parse costs far more than the
+ * handshake's own JavaScript; the result is a pure function of the DER, so a digest key is
+ * exact. Bounded, least recently used out first; failures are never cached.
+ */
+const SAN_CACHE_ENTRIES = 1024
+const sanCache = new Map<string, readonly SanEntry[]>()
+
+/**
  * Every subjectAltName entry of a DER certificate, in certificate order (empty when absent).
+ * Each call returns a new array (of frozen entries), so a caller cannot alter what the next one sees.
  * @throws M2MSEC_PKI_CERT_MALFORMED when the certificate or its extension does not parse.
  */
 export function subjectAltNames(der: Uint8Array): SanEntry[] {
+  const key = createHash('sha256').update(der).digest('base64')
+  let entries = sanCache.get(key)
+  if (entries === undefined) {
+    entries = Object.freeze(parseSubjectAltNames(der).map((entry) => Object.freeze(entry)))
+    if (sanCache.size >= SAN_CACHE_ENTRIES) sanCache.delete(sanCache.keys().next().value!)
+  } else {
+    sanCache.delete(key) // re-inserted below: Map order is the recency order
+  }
+  sanCache.set(key, entries)
+  return [...entries]
+}
+
+function parseSubjectAltNames(der: Uint8Array): SanEntry[] {
   let certificate: Certificate
   try {
     certificate = Certificate.fromBER(der)

@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { connect as connectNet } from 'node:net'
+import { connect as connectNet, createServer as createNetServer, type AddressInfo } from 'node:net'
 import { SecretBytes } from '../../src/core/index.js'
 import {
   connectPsk,
@@ -179,4 +179,63 @@ test('the SNI selects the PSK namespace: the same identity resolves per virtual 
     assert.equal((await established)[0].binding, `${ns}:dev`)
   }
   await assert.rejects(connectPsk({ port, servername: 'c.example', identity: 'dev', key: KEY }), { code: 'M2MSEC_TLS_HANDSHAKE_FAILED' })
+})
+
+test('after release the gate passes application data both ways unchanged, the client records arriving one byte at a time', async (t) => {
+  const { server, port } = await start<string>(t, async (identity) => ({ key: KEY, binding: identity }))
+  const proxyPort = await byteByByteProxy(t, port)
+  const established = once(server, 'connection') as Promise<[SecureConnection<string>]>
+  const client = await connectPsk({ port: proxyPort, servername: SNI, identity: 'echo-1', key: KEY })
+  t.after(() => client.destroy())
+  const [connection] = await established
+  connection.socket.pipe(connection.socket) // echo: every byte crosses the gate in both directions
+  const sent = Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 7 + 3) & 0xff)) // three TLS records and more
+  const chunks: Buffer[] = []
+  let received = 0
+  const echoed = new Promise<void>((resolve) => {
+    client.on('data', (chunk: Buffer) => {
+      chunks.push(chunk)
+      received += chunk.length
+      if (received >= sent.length) resolve()
+    })
+  })
+  client.write(sent)
+  await echoed
+  assert.ok(Buffer.concat(chunks).equals(sent))
+})
+
+test('a client that hangs up is answered with close_notify before FIN, and the server connection ends without an error', async (t) => {
+  const { server, port } = await start<string>(t, async (identity) => ({ key: KEY, binding: identity }))
+  // A half-close-aware proxy that records what the server sends (RFC 5246 §7.2.1: close_notify, then close).
+  const fromServer: Buffer[] = []
+  const proxy = createNetServer({ allowHalfOpen: true }, (downstream) => {
+    const upstream = connectNet({ port, host: '127.0.0.1', allowHalfOpen: true })
+    downstream.pipe(upstream)
+    upstream.on('data', (chunk: Buffer) => {
+      fromServer.push(chunk)
+      downstream.write(chunk)
+    })
+    upstream.on('end', () => downstream.end())
+    downstream.on('error', () => undefined) // the client is gone when the server answers
+    t.after(() => {
+      upstream.destroy()
+      downstream.destroy()
+    })
+  })
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => proxy.close(() => resolve())))
+  const established = once(server, 'connection') as Promise<[SecureConnection<string>]>
+  const client = await connectPsk({ port: (proxy.address() as AddressInfo).port, servername: SNI, identity: 'close-1', key: KEY })
+  t.after(() => client.destroy())
+  const [connection] = await established
+  const serverErrors: Error[] = []
+  connection.socket.on('error', (error) => serverErrors.push(error))
+  const serverClosed = once(connection.socket, 'close')
+  client.destroy() // FIN without the client's close_notify, as most clients hang up
+  await serverClosed
+  assert.deepEqual(serverErrors, [])
+  const stream = Buffer.concat(fromServer)
+  const types: number[] = []
+  for (let offset = 0; offset + 5 <= stream.length; offset += 5 + stream.readUInt16BE(offset + 3)) types.push(stream[offset]!)
+  assert.equal(types.at(-1), 21, `last record from the server is an alert (close_notify), got types ${types.join(',')}`)
 })

@@ -59,7 +59,12 @@ export class HandshakeGate extends Duplex {
   failure: TransportError | undefined
 
   constructor(raw: Socket, hooks: HandshakeGateHooks) {
-    super({ allowHalfOpen: false })
+    // Half-open on both hops so only the TLS layer ends them: when the client's FIN arrives,
+    // the TLSSocket (allowHalfOpen false, set by the listener) still writes its close_notify
+    // through the gate before ending it. Otherwise the gate and the raw socket end themselves
+    // first and that last write fails as write-after-end, raising an error per connection.
+    super({ allowHalfOpen: true })
+    raw.allowHalfOpen = true
     this.#raw = raw
     this.#hooks = hooks
     raw.on('data', (chunk: Buffer) => this.#onData(chunk))

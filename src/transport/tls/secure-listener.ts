@@ -117,6 +117,9 @@ export class SecureListener<B> extends EventEmitter {
       ...(this.#sniContexts.size > 0 ? { SNICallback: (name: string, cb: (e: Error | null, c?: SecureContext) => void) => cb(null, this.#sniContexts.get(name.toLowerCase())) } : {}),
       ...(psk ? { pskCallback: (_s: TLSSocket, id: string) => answerPsk(state, id), pskIdentityHint: psk.identityHint } : {}),
     })
+    // TLSSocket copies allowHalfOpen from what it wraps; the gate is half-open (see HandshakeGate),
+    // the TLS connection is not: a peer's FIN ends it, exactly as tls.Server does.
+    tls.allowHalfOpen = false
     const fail = (error: TransportError): void => {
       state.error ??= error
       tls.destroy()
@@ -143,10 +146,11 @@ export class SecureListener<B> extends EventEmitter {
     })
     tls.once('close', () => {
       clearTimeout(timer)
-      controller.abort()
       raw.destroy()
+      // Once announced, every resolver has settled: there is nothing left to abort.
       if (state.done) return
       state.done = true
+      controller.abort()
       this.emit('handshakeError', state.error ?? gate?.failure ?? handshakeFailed(tlsError), info())
     })
   }
