@@ -11,6 +11,8 @@ import { registerEnroleeCommands } from './commands/enrolee.js'
 import { registerEnrolmentCommands } from './commands/enrolments.js'
 import { registerKeyCommands } from './commands/key.js'
 import { registerServeCommand } from './commands/serve.js'
+import { registerMafCommands } from './commands/maf.js'
+import { registerServeMafCommand } from './commands/serve-maf.js'
 import { registerUpCommand } from './commands/up.js'
 import { openDataDirectoryAuditSource } from './data-directory-audit.js'
 import { readPackageVersion } from './version.js'
@@ -35,7 +37,8 @@ export function buildProgram(): Command {
   registerEnrolmentCommands(program)
   registerEnrolCommand(program)
   registerKeyCommands(program)
-  registerServeCommand(program)
+  registerServeMafCommand(registerServeCommand(program))
+  registerMafCommands(program)
   return program
 }
 

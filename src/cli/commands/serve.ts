@@ -88,7 +88,8 @@ async function serveMef(options: ServeMefOptions): Promise<void> {
   await store.close()
 }
 
-export function registerServeCommand(program: Command): void {
+/** Adds `serve` with its `mef` subcommand; returns `serve` so other roles add theirs. */
+export function registerServeCommand(program: Command): Command {
   const serve = program.command('serve').description('run one role alone on a data directory')
   serve
     .command('mef')
@@ -104,4 +105,5 @@ export function registerServeCommand(program: Command): void {
     .option('--mode <mode>', `key given to Targets (OQ-6): ${TARGET_KEY_MODES.join(' | ')}`, 'usage-constrained')
     .option('--max-key-lifetime-days <days>', 'upper bound on MEF key registration lifetimes', '30')
     .action((options: ServeMefOptions) => serveMef(options))
+  return serve
 }

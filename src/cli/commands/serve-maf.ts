@@ -1,0 +1,116 @@
+/**
+ * `m2msec serve maf`: the M2M Authentication Function alone on a data directory (ARCHITECTURE.md
+ * §1; TS-0003 8.8). Prints one JSON ready line on stdout once listening
+ * (`{"role":"maf","port":N,…}`), operator events as JSON lines on stderr (codes and messages
+ * only, never key bytes), and exits 0 on SIGTERM or SIGINT after closing its port and store.
+ */
+import { readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import { M2mSecError, TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
+import { createMafService, type MafServiceEvent } from '../../services/maf/index.js'
+import { openDataDirectoryStore } from '../../store/index.js'
+
+interface ServeMafOptions {
+  readonly dataDir: string
+  readonly fqdn: string
+  readonly listen: string
+  readonly cert: string
+  readonly key: string
+  readonly mefUrl?: string
+  readonly mefFqdn?: string
+  readonly mefCa: string[]
+  readonly mefMode: string
+  readonly clientCa: string[]
+  readonly kcLifetimeHours: string
+  readonly registrationLifetimeDays: string
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value]
+}
+
+/** `host:port` (IPv6 as `[::1]:0`). */
+function parseListenAddress(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text)
+  const port = Number(m?.[3])
+  if (m === null || port > 65535) throw new Error(`--listen must be host:port, got '${text}'`)
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port }
+}
+
+function positive(text: string, what: string): number {
+  const n = Number(text)
+  if (!(n > 0)) throw new Error(`${what} must be a positive number, got '${text}'`)
+  return n
+}
+
+function describe(event: MafServiceEvent): Record<string, unknown> {
+  const error = event.error
+  const detail = error instanceof M2mSecError ? { code: error.code, message: error.message } : { message: error instanceof Error ? error.message : 'unknown error' }
+  return { event: event.type, ...('rsc' in event ? { rsc: event.rsc } : {}), ...('action' in event ? { action: event.action } : {}), ...detail }
+}
+
+function mefSettings(options: ServeMafOptions, read: (path: string) => string) {
+  if (options.mefUrl === undefined) {
+    if (options.mefCa.length > 0) throw new Error('--mef-ca needs --mef-url')
+    return undefined
+  }
+  if (options.mefCa.length === 0) throw new Error('--mef-url needs --mef-ca (the MEF certificate trust anchor)')
+  if (!TARGET_KEY_MODES.includes(options.mefMode as TargetKeyMode)) throw new Error(`--mef-mode must be one of ${TARGET_KEY_MODES.join(', ')}`)
+  const fqdn = options.mefFqdn ?? new URL(options.mefUrl).hostname
+  return { url: options.mefUrl, fqdn, caPem: options.mefCa.map(read), targetKeyMode: options.mefMode as TargetKeyMode }
+}
+
+async function serveMaf(options: ServeMafOptions): Promise<void> {
+  const listen = parseListenAddress(options.listen)
+  const read = (path: string): string => readFileSync(path, 'utf8')
+  const mef = mefSettings(options, read)
+  const config = {
+    fqdn: options.fqdn,
+    kcLifetimeMs: positive(options.kcLifetimeHours, '--kc-lifetime-hours') * 3_600_000,
+    registrationMaxLifetimeMs: positive(options.registrationLifetimeDays, '--registration-lifetime-days') * 86_400_000,
+    ...(mef === undefined ? {} : { mef }),
+  }
+  const credential = { certPem: read(options.cert), keyPem: read(options.key) }
+  const clientTrustAnchors = options.clientCa.map(read)
+  const store = await openDataDirectoryStore({ dataDir: options.dataDir, create: true })
+  let service
+  try {
+    service = await createMafService({ store, config, credential, clientTrustAnchors, listen, onEvent: (event) => console.error(JSON.stringify(describe(event))) })
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  const running = service
+  console.log(JSON.stringify({ role: 'maf', host: running.host, port: running.port, fqdn: options.fqdn.toLowerCase(), ...(mef ? { mefFqdn: mef.fqdn.toLowerCase() } : {}) }))
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop)
+      process.off('SIGINT', stop)
+      resolve()
+    }
+    process.on('SIGTERM', stop)
+    process.on('SIGINT', stop)
+  })
+  await running.close()
+  await store.close()
+}
+
+/** Adds `maf` under `m2msec serve`. */
+export function registerServeMafCommand(serve: Command): void {
+  serve
+    .command('maf')
+    .description('M2M Authentication Function: MAF Handshake (KmID, KeID with Km pulled from the MEF, certificates), MAF client and key procedures')
+    .requiredOption('--data-dir <dir>', 'data directory (SQLite store and its KEK; created when missing)')
+    .requiredOption('--fqdn <fqdn>', 'the MAF-FQDN (MAF-ID): SNI, Host and the @-part of every KmID and Key Identifier')
+    .requiredOption('--cert <file>', 'PEM certificate of the MAF FQDN (leaf first); also the client certificate towards the MEF')
+    .requiredOption('--key <file>', 'PEM private key of that certificate')
+    .option('--listen <host:port>', 'address to listen on (port 0: any free port)', '127.0.0.1:0')
+    .option('--mef-url <url>', 'https URL of the MEF to fetch Km from for a KeID (fetchCredentials)')
+    .option('--mef-fqdn <fqdn>', 'MEF-FQDN (default: the URL host)')
+    .option('--mef-ca <file>', 'PEM trust anchor of the MEF certificate (repeatable)', collect, [])
+    .option('--mef-mode <mode>', `the MEF's target key mode (OQ-6): ${TARGET_KEY_MODES.join(' | ')}`, 'usage-constrained')
+    .option('--client-ca <file>', 'PEM trust anchor of certificate MAF Clients (repeatable)', collect, [])
+    .option('--kc-lifetime-hours <hours>', 'upper bound on the Kc lifetime the MAF assigns', '24')
+    .option('--registration-lifetime-days <days>', 'upper bound on MAF Client Registration lifetimes', '365')
+    .action((options: ServeMafOptions) => serveMaf(options))
+}
