@@ -74,9 +74,12 @@ export function registrationPath(session: MefSession, regName: string): string {
 
 /**
  * MEF Client Registration: CREATE `<mefClientReg>` (ty 32004) on `session`. On success the
- * session's `fr` becomes the MEF Client ID the MEF returned.
+ * session's `fr` becomes the MEF Client ID the MEF returned. On a new session this is also
+ * re-enrolment: an earlier registration of this client for the same adminFQDN is superseded by
+ * the MEF, and the Ke of earlier sessions stops working (docs/decisions.md, issue 5).
  * @throws M2MSEC_CLIENT_INPUT_INVALID, M2MSEC_CLIENT_REFUSED (4103 not authorised, 4105 already
- *   registered, 4106 `fr` not the credential's…), M2MSEC_CLIENT_RESPONSE_INVALID, and the session's errors.
+ *   registered for this adminFQDN on this same session, 4106 `fr` not the credential's…),
+ *   M2MSEC_CLIENT_RESPONSE_INVALID, and the session's errors.
  */
 export async function registerMefClient(session: MefSession, request: MefClientRegistrationRequest, now = new Date()): Promise<MefClientRegistration> {
   if (request.adminFqdn.length === 0) throw invalidInput('adminFQDN is mandatory for MEF Client Registration')

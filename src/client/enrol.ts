@@ -5,6 +5,8 @@
  * with its Enrolment Target (§10.5 a: SUID 21 towards a MAF, 22 towards a Registrar) from the
  * same core function the MEF uses for fetchCredentials, and MEF Client Registration on the same
  * session — the MEF records the enrolment at that request, against that session's export.
+ * Enrolling again (a lost credential file, an expired Ke) is the same call: the new session's
+ * registration supersedes the old one at the MEF, which ends the old Ke.
  */
 import {
   deriveEnrolmentTargetKey, enrolmentKeyFromExport, EXPORTER_LABEL_BOOTSTRAP, EXPORTER_LENGTH, formatKeId, M2mSecError, SecretBytes, SUID,

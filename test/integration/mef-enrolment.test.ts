@@ -3,7 +3,9 @@
 // certificate fetches the matching Kpsa via fetchCredentials and completes a TLS-PSK handshake
 // with the device (psk_identity = KeID, psk = the key), in both target-key modes (OQ-6).
 // Refusals: an unauthorised Target gets 4103 and no key; a revoked enrolee cannot enrol; a
-// failed handshake stores nothing. Every test ends with no key bytes in output or database.
+// failed handshake stores nothing; each refusal is one audit event. Re-enrolment: a device
+// that enrols again gets a fresh Ke and the old KeID stops working. Every test ends with no
+// key bytes in output or database.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -15,6 +17,8 @@ import { connectCertificate, connectPsk, createOneM2mClient, createPskServer } f
 import { openDataDirectoryStore, type Store } from '../../src/store/index.js'
 import { addEnrolee, revokeEnrolee } from '../../src/services/mef/operator/index.js'
 import { enrol } from '../../src/client/enrol.js'
+import { retrieveMefKey } from '../../src/client/key-registration.js'
+import type { AuditEventRecord } from '../../src/store/index.js'
 import {
   DEVICE_AE_ID, MEF_FQDN, OTHER_REGISTRAR_ID, REGISTRAR_FQDN, REGISTRAR_ID, assertNoSecrets, createMefPki, startMef, type MefPki,
 } from '../support/mef-process.js'
@@ -68,6 +72,17 @@ async function pskHandshake(t: T, keId: string, registrarKey: SecretBytes, devic
   const socket = await connectPsk({ port, servername: REGISTRAR_FQDN, identity: keId, key: deviceKey })
   socket.destroy()
   return accepted
+}
+
+/** The audit log once `done` holds for it (the MEF audits some refusals after answering): waits, never sleeps blindly. */
+async function auditWhen(dir: string, done: (events: readonly AuditEventRecord[]) => boolean, what: string): Promise<readonly AuditEventRecord[]> {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const events = await withStore(dir, (store) => store.transaction((tx) => tx.audit.list()))
+    if (done(events)) return events
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; audit: ${events.map((e) => `${e.action} ${e.outcome}`).join(', ')}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 for (const mode of ['usage-constrained', 'seed-000'] as const) {
@@ -139,6 +154,11 @@ test('a Target not authorised for the enrolee gets 4103 with stat false and no k
   const unknown = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, `${'AB'.repeat(16)}@${MEF_FQDN}`)
   assert.equal(unknown.rsc, 4004)
   assert.equal(unknown.result.stat, false)
+  // One audit event per refusal, the most specific one: the procedure's reason, or the router's rsc.
+  const fetchOutcomes = (events: readonly AuditEventRecord[]) => events.filter((e) => e.action === 'mef.fetch-credentials').map((e) => e.outcome)
+  const events = await auditWhen(dir, (e) => fetchOutcomes(e).length >= 3, 'three fetchCredentials refusals')
+  assert.deepEqual(fetchOutcomes(events).sort(), ['refused:4106', 'refused:target-not-authorised', 'refused:unknown-ke-id'])
+  assert.deepEqual(events.filter((e) => e.action === 'mef.request'), [], 'no second, generic event')
   assertNoSecrets([mef.output()], [dir], [fromHex(KPM_HEX), device.ke.reveal(), device.targetKey.reveal()])
 })
 
@@ -180,4 +200,67 @@ test('a revoked enrolee cannot enrol and a failed handshake stores nothing', asy
     assert.ok(state.refusals.includes(reason), `audit lacks ${reason}: ${state.refusals.join(', ')}`)
   }
   assertNoSecrets([mef.output()], [dir], [fromHex(KPM_HEX), fromHex(revokedKpm)])
+})
+
+test('a device that enrols again gets a fresh Ke: its old registration and KeID end, the Registrar fetches only the new key', async (t) => {
+  const pki = await createMefPki(t)
+  const dir = dataDir(t)
+  await addPskEnrolee(dir)
+  const mef = await startMef(t, { dataDir: dir, pki })
+  const enrolOnce = () => enrol({
+    mefUrl: `https://127.0.0.1:${mef.port}`, mefFqdn: MEF_FQDN, credential: { kind: 'psk', kpmId: KPM_ID, kpm: new SecretBytes(fromHex(KPM_HEX)) },
+    target: { enroleeBId: REGISTRAR_ID }, adminFqdn: ADMIN,
+  })
+  const lost = await enrolOnce()
+  // The credential file is lost; the operator re-runs the enrolment with the same Kpm.
+  const again = await enrolOnce()
+  assert.notEqual(again.keId, lost.keId)
+  assert.notEqual(again.registration.regId, lost.registration.regId)
+
+  const old = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, lost.keId)
+  assert.equal(old.rsc, 4004, 'the superseded KeID no longer yields a key')
+  assert.equal(old.result.stat, false)
+  const fresh = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, again.keId)
+  assert.equal(fresh.rsc, 2000)
+  assert.ok(fresh.result.stat)
+  assert.deepEqual(fresh.result.cred.reveal(), again.targetKey.reveal())
+  assert.equal(await pskHandshake(t, again.keId, fresh.result.cred, again.targetKey), again.keId)
+
+  const state = await withStore(dir, (store) => store.transaction(async (tx) => {
+    const [enrolee] = await tx.enrolees.list()
+    return {
+      keIds: (await tx.enrolments.listByEnrolee(enrolee!.enroleeRef, new Date())).map((e) => e.keId),
+      regIds: (await tx.clientRegistrations.listByClient('mef', MEF_FQDN, DEVICE_ID, new Date())).map((r) => r.regId),
+      superseded: (await tx.audit.list()).filter((e) => e.action === 'mef.client-registration' && e.outcome === 'superseded'),
+    }
+  }))
+  assert.deepEqual(state.keIds, [again.keId])
+  assert.deepEqual(state.regIds, [again.registration.regId])
+  assert.equal(state.superseded.length, 1)
+  assert.equal(state.superseded[0]!.subject.supersededRegId, lost.registration.regId)
+  assert.equal(state.superseded[0]!.subject.regId, again.registration.regId)
+  assert.deepEqual(state.superseded[0]!.subject.endedKeIds, [lost.keId])
+  assertNoSecrets([mef.output()], [dir], [fromHex(KPM_HEX), lost.ke.reveal(), lost.targetKey.reveal(), again.ke.reveal(), again.targetKey.reveal()])
+})
+
+test('a key procedure\'s refusal is audited once, by the procedure, not again as mef.request', async (t) => {
+  const pki = await createMefPki(t)
+  const dir = dataDir(t)
+  await addPskEnrolee(dir)
+  const mef = await startMef(t, { dataDir: dir, pki })
+  const device = await enrol({
+    mefUrl: `https://127.0.0.1:${mef.port}`, mefFqdn: MEF_FQDN, credential: { kind: 'psk', kpmId: KPM_ID, kpm: new SecretBytes(fromHex(KPM_HEX)) },
+    target: { enroleeBId: REGISTRAR_ID }, adminFqdn: ADMIN, keepSession: true,
+  })
+  try {
+    await assert.rejects(retrieveMefKey(device.session!, `${'C4'.repeat(16)}@${MEF_FQDN}`), { code: 'M2MSEC_CLIENT_REFUSED', rsc: 4004 })
+    // A refusal no procedure audits (a registration that does not exist) still gets its one generic event.
+    await assert.rejects(device.session!.request(OPERATION.RETRIEVE, 'mef/ecrZZZZZZZZZZZZZZZZ', { expect: 2000 }), { code: 'M2MSEC_CLIENT_REFUSED', rsc: 4004 })
+  } finally {
+    device.session?.close()
+  }
+  const events = await auditWhen(dir, (e) => e.some((x) => x.action === 'mef.request'), 'the generic refusal event')
+  const refused = events.filter((e) => e.outcome.startsWith('refused'))
+  assert.deepEqual(refused.map((e) => `${e.action} ${e.outcome}`), ['mef.key-retrieval refused:4004', 'mef.request refused:4004'])
+  assertNoSecrets([mef.output()], [dir], [fromHex(KPM_HEX), device.ke.reveal(), device.targetKey.reveal()])
 })

@@ -2,8 +2,9 @@
  * `m2msec serve mef` as a real child process for integration and interop tests (STYLE.md §7):
  * spawned with `process.execPath` on the built CLI, port 0, the JSON ready line read from
  * stdout, SIGTERM in `t.after` (SIGKILL after a grace period) with its exit status checked.
- * Also: the test PKI of an MEF deployment and `assertNoSecrets` over captured output and the
- * data directory's database files.
+ * Also: the test PKI of an MEF deployment, `runCli` for one-shot operator commands against the
+ * same data directory, and `assertNoSecrets` over captured output and the data directory's
+ * database files.
  */
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
@@ -112,6 +113,32 @@ export async function startMef(t: After, args: { dataDir: string; pki: MefPki; m
     })
   })
   return { port, child, output: () => text }
+}
+
+export interface CliResult {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * Runs the built CLI once (`node dist/cli/main.js …args`), as an operator would, and resolves
+ * with its exit status and output; fails after `timeoutMs` naming the command and its output.
+ */
+export async function runCli(args: readonly string[], timeoutMs = 15_000): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')))
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
+  return new Promise<CliResult>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`timed out waiting for m2msec ${args.join(' ')}; output:\n${stdout}${stderr}`))
+    }, timeoutMs)
+    child.once('error', (error) => (clearTimeout(timer), reject(error)))
+    child.once('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })))
+  })
 }
 
 /** Every textual form a key could leak in: hex (both cases), base64, base64url. */

@@ -11,6 +11,12 @@
  * same session reuses it (the export is a function of the session, so a second insert could
  * only collide). The enrolee computes the same KeID from the same export, so no response
  * field carries it; operators see it in `m2msec enrolments list`.
+ *
+ * Re-enrolment (a device that lost its credential file, or whose Ke expired, enrols again on a
+ * new session) supersedes its previous registration and ends the enrolee's previous enrolments
+ * (`endPriorEnrolments`): the enrolee holds one credential, so an older Ke can only be in a
+ * lost or stolen file, and keeping it would let its holder obtain Target keys until the old
+ * Enrolment Expiry.
  */
 import { EXPORTER_LABEL_BOOTSTRAP, EXPORTER_LENGTH, enrolmentKeyFromExport, formatKeId } from '../../core/index.js'
 import type { EnroleeRecord, StoreTx } from '../../store/index.js'
@@ -22,16 +28,47 @@ export interface SessionEnrolment {
   readonly expiresAt: Date
 }
 
-const enrolledSessions = new WeakMap<MefSession, SessionEnrolment>()
+interface SessionState {
+  readonly enrolment: SessionEnrolment
+  /** MEFClientRegIDs created on this session (a repeated CREATE for one of them is a duplicate, 4105). */
+  readonly regIds: Set<string>
+}
+
+const enrolledSessions = new WeakMap<MefSession, SessionState>()
 
 /** The enrolment this session already produced, if any. */
 export function sessionEnrolment(session: MefSession): SessionEnrolment | undefined {
-  return enrolledSessions.get(session)
+  return enrolledSessions.get(session)?.enrolment
 }
 
-/** Records that `session` produced `enrolment`; call only after its transaction committed. */
-export function markSessionEnrolled(session: MefSession, enrolment: SessionEnrolment): void {
-  enrolledSessions.set(session, enrolment)
+/** True when `regId` was created on `session`. */
+export function registeredOnSession(session: MefSession, regId: string): boolean {
+  return enrolledSessions.get(session)?.regIds.has(regId) === true
+}
+
+/**
+ * Records that `session` produced `enrolment` (kept from the first call) and registration
+ * `regId`; call only after its transaction committed.
+ */
+export function markSessionEnrolled(session: MefSession, enrolment: SessionEnrolment, regId?: string): void {
+  let state = enrolledSessions.get(session)
+  if (state === undefined) {
+    state = { enrolment, regIds: new Set() }
+    enrolledSessions.set(session, state)
+  }
+  if (regId !== undefined) state.regIds.add(regId)
+}
+
+/**
+ * Deletes every live enrolment of `enroleeRef` except `keepKeId`, inside `tx` (re-enrolment:
+ * the previous Ke stops working at once, for fetchCredentials too). Returns the ended KeIDs;
+ * the caller audits them with the event that caused it.
+ */
+export async function endPriorEnrolments(tx: StoreTx, enroleeRef: string, keepKeId: string, now: Date): Promise<string[]> {
+  const live = await tx.enrolments.listByEnrolee(enroleeRef, now)
+  const ended = live.map((e) => e.keId).filter((keId) => keId.toLowerCase() !== keepKeId.toLowerCase())
+  for (const keId of ended) await tx.enrolments.delete(keId)
+  return ended
 }
 
 /**

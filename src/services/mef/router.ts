@@ -11,6 +11,7 @@ import {
 } from '../../onem2m/index.js'
 import type { FetchCredentialsTarget, RequestPrimitive } from '../../onem2m/index.js'
 import type { OneM2mReply } from '../../transport/index.js'
+import { isAudited, MEF_AUDIT_ACTION, refusedOutcome, type MefAuditEvent } from './audit.js'
 import type { MefDeps, MefPeer, MefRequest } from './context.js'
 import { deleteClientCommand, retrieveClientCommand, updateClientCommand } from './procedures/client-command.js'
 import {
@@ -167,15 +168,24 @@ async function checkedDispatch(request: MefRequest, deps: MefDeps, host: string 
 
 /**
  * Checks Host and `fr`, routes and dispatches one request. A fetchCredentials request that
- * fails any check is answered with its rsc and `{"sec:fcr": {"stat": false, …}}` (§6).
+ * fails any check is answered with its rsc and `{"sec:fcr": {"stat": false, …}}` (§6); such a
+ * refusal never reaches the service's catch-all audit, so `onRefusal` records it here as
+ * `mef.fetch-credentials` (the procedure audits the refusals it decides itself).
  * @throws OneM2mError with the rsc of mef-maf-interface.md §4.5 for every other resource.
  */
-export async function routeRequest(request: MefRequest, deps: MefDeps, host: string | undefined): Promise<OneM2mReply> {
+export async function routeRequest(
+  request: MefRequest, deps: MefDeps, host: string | undefined, onRefusal?: (event: MefAuditEvent) => void,
+): Promise<OneM2mReply> {
   if (!isFetchCredentialsTo(request.primitive.to)) return checkedDispatch(request, deps, host)
   try {
     return await checkedDispatch(request, deps, host)
   } catch (error) {
     const rsc = rscForError(error)
+    if (!isAudited(error)) {
+      const p = request.primitive
+      const peer = request.peer.kind === 'enrolee' ? request.peer.clientId : request.peer.fqdn
+      onRefusal?.({ action: MEF_AUDIT_ACTION.fetchCredentials, outcome: refusedOutcome(String(rsc)), subject: { to: p.to, fr: p.fr ?? null, peer } })
+    }
     return reply(request.primitive, rsc, writeFetchCredentialsResult({ stat: false, errs: debugTextForError(error) }))
   }
 }

@@ -3,7 +3,8 @@
  * certificate profiles of TS-0003 10.2 with the MEF's FQDN certificate, PSK resolution of KpmIDs
  * from the store, certificate resolution of enrolees and Enrolment Targets (peer-resolution.ts),
  * and oneM2M over HTTP (TS-0009) into the router. Everything a second instance would need lives
- * in the store; the only in-process state is per TLS session (its export, whether it enrolled).
+ * in the store; the only in-process state is per TLS session (its export, whether it enrolled
+ * and which registrations it created — enrolment.ts).
  */
 import { X509Certificate } from 'node:crypto'
 import type { Server } from 'node:http'
@@ -15,7 +16,7 @@ import {
   createMixedServer, createOneM2mHttpServer, exportKeyingMaterial, type OneM2mRequestContext, type SecureListener, type ServerCredential,
 } from '../../transport/index.js'
 import { RSC, refused, rscForError, type RequestPrimitive } from '../../onem2m/index.js'
-import { MEF_AUDIT_ACTION, recordMefAudit, refusedOutcome, type MefAuditEvent } from './audit.js'
+import { isAudited, MEF_AUDIT_ACTION, recordMefAudit, refusedOutcome, type MefAuditEvent } from './audit.js'
 import type { MefConfig, MefDeps, MefPeer, MefSession } from './context.js'
 import { configInvalid } from './errors.js'
 import { createMefCertificateResolver, createMefPskResolver, pemCertificatesDer, type MefTargetConfig } from './peer-resolution.js'
@@ -149,10 +150,13 @@ export async function createMefService(options: MefServiceOptions): Promise<MefS
     const peer = context.connection.binding
     try {
       if (context.connection.sni?.toLowerCase() !== config.fqdn) throw refused(RSC.NOT_FOUND, 'the TLS session does not name this MEF')
-      return await routeRequest({ primitive, peer, session: sessionOf(context.connection.socket), now: clock() }, deps, context.host)
+      return await routeRequest({ primitive, peer, session: sessionOf(context.connection.socket), now: clock() }, deps, context.host, audit)
     } catch (error) {
       const rsc = rscForError(error)
-      audit({ action: MEF_AUDIT_ACTION.request, outcome: refusedOutcome(String(rsc)), subject: { op: primitive.op, to: primitive.to, fr: primitive.fr ?? null, peer: peerSubject(peer) } })
+      // One event per refusal: a procedure that audited its own (with its reason) is not recorded again.
+      if (!isAudited(error)) {
+        audit({ action: MEF_AUDIT_ACTION.request, outcome: refusedOutcome(String(rsc)), subject: { op: primitive.op, to: primitive.to, fr: primitive.fr ?? null, peer: peerSubject(peer) } })
+      }
       if (rsc >= 5000) emit({ type: 'request-failed', rsc, to: primitive.to, error })
       throw error
     }

@@ -2,13 +2,15 @@
  * How every MEF key procedure (TS-0003 8.3.5.2.7–8.3.5.2.10) touches the store: its reads and
  * writes run in one transaction, which also appends the audit event of a success; a refusal
  * rolls that transaction back — so refused input changes no stored state — and is audited in
- * a transaction of its own. Audit subjects hold identifiers only (peer, RelativeKeyID, SUID,
+ * a transaction of its own and marked (audit.ts markAudited), so the service records no second,
+ * generic event for it. Audit subjects hold identifiers only (peer, RelativeKeyID, SUID,
  * rsc, reason), never key bytes (STYLE.md §10).
  */
 import { M2mSecError } from '../../../core/index.js'
 import { OneM2mError, RSC, refused, rscForError } from '../../../onem2m/index.js'
 import type { JsonValue } from '../../../onem2m/index.js'
 import type { StoreTx } from '../../../store/index.js'
+import { markAudited } from '../audit.js'
 import type { MefDeps, MefPeer } from '../context.js'
 
 export const KEY_AUDIT_ACTION = {
@@ -70,13 +72,17 @@ export async function auditedKeyProcedure<T>(run: AuditedRun, work: (tx: StoreTx
     const extra: AuditSubject = refusal !== undefined
       ? { rsc: refusal.rsc, reason: refusal.message }
       : { rsc: rscForError(error), code: error instanceof M2mSecError ? error.code : 'unexpected' }
+    const thrown: unknown = refusal ?? error
     try {
       const outcome = `${refusal === undefined ? 'failed' : 'refused'}:${String(extra.rsc)}`
       await run.deps.store.transaction((tx) => tx.audit.append(event(outcome, extra), run.deps.auditLink))
+      // This event is the refusal's record; the service must not add a generic `mef.request` one.
+      markAudited(thrown)
     } catch {
       // The peer's answer must not change because the audit log could not be written (e.g. the
       // database is down, which the original error already reports to the service's onError).
+      // Left unmarked, so the service's own audit attempt still records it if it can.
     }
-    throw refusal ?? error
+    throw thrown
   }
 }
