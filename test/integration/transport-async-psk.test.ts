@@ -239,3 +239,15 @@ test('a client that hangs up is answered with close_notify before FIN, and the s
   for (let offset = 0; offset + 5 <= stream.length; offset += 5 + stream.readUInt16BE(offset + 3)) types.push(stream[offset]!)
   assert.equal(types.at(-1), 21, `last record from the server is an alert (close_notify), got types ${types.join(',')}`)
 })
+
+test('close() cuts connections a peer keeps open once its bound has passed', { timeout: 10_000 }, async () => {
+  const listener = createPskServer<string>({ resolve: async (identity) => ({ key: KEY, binding: identity }) })
+  const { port } = await listener.listen()
+  const socket = await connectPsk({ port, servername: 'mef.m2msec.example', identity: 'keeps-open', key: KEY })
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+  const started = Date.now()
+  await listener.close(200)
+  await closed
+  assert.ok(Date.now() - started < 5000, 'close() returned after its bound, not when the peer chose to leave')
+  assert.equal(await listener.getConnections(), 0)
+})

@@ -56,6 +56,8 @@ export class SecureListener<B> extends EventEmitter {
   readonly #context: SecureContext
   readonly #sniContexts = new Map<string, SecureContext>()
   readonly #timeoutMs: number
+  /** Raw sockets still open, so close() can cut them after its bound. */
+  readonly #open = new Set<Socket>()
 
   /** @throws M2MSEC_TLS_CONFIG_INVALID when neither framework is configured or the timeout is not positive. */
   constructor(options: SecureListenerOptions<B>) {
@@ -96,12 +98,27 @@ export class SecureListener<B> extends EventEmitter {
     return new Promise((resolve, reject) => this.#server.getConnections((error, count) => (error ? reject(error) : resolve(count))))
   }
 
-  /** Stops accepting; resolves once every open connection has closed. */
-  close(): Promise<void> {
-    return new Promise((resolve) => this.#server.close(() => resolve()))
+  /**
+   * Stops accepting; resolves once every open connection has closed. Connections still open
+   * after `forceAfterMs` are destroyed, so a peer that keeps its session open cannot hold a
+   * shutdown forever.
+   */
+  close(forceAfterMs = 2000): Promise<void> {
+    return new Promise((resolve) => {
+      const force = setTimeout(() => {
+        for (const socket of this.#open) socket.destroy()
+      }, forceAfterMs)
+      force.unref()
+      this.#server.close(() => {
+        clearTimeout(force)
+        resolve()
+      })
+    })
   }
 
   #accept(raw: Socket): void {
+    this.#open.add(raw)
+    raw.once('close', () => this.#open.delete(raw))
     const psk = this.#options.psk
     const controller = new AbortController()
     const state: { identity?: string; resolution?: PskResolution<B> | null; error?: TransportError; done: boolean } = { done: false }
