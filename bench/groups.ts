@@ -6,5 +6,6 @@ import { milenageBenchGroup } from './core/milenage.bench.js'
 import { TLS_BENCH_GROUPS } from './tls.bench.js'
 import { storeLookupBenchGroup, storeWriteBenchGroup } from './store.bench.js'
 import { mefBenchGroup } from './mef.bench.js'
+import { mafBenchGroup } from './maf.bench.js'
 
-export const BENCH_GROUPS: readonly BenchGroup[] = [eccsiBenchGroup, eccsiSignBenchGroup, derivationsBenchGroup, keyWrapBenchGroup, milenageBenchGroup, ...TLS_BENCH_GROUPS, storeWriteBenchGroup, storeLookupBenchGroup, mefBenchGroup]
+export const BENCH_GROUPS: readonly BenchGroup[] = [eccsiBenchGroup, eccsiSignBenchGroup, derivationsBenchGroup, keyWrapBenchGroup, milenageBenchGroup, ...TLS_BENCH_GROUPS, storeWriteBenchGroup, storeLookupBenchGroup, mefBenchGroup, mafBenchGroup]

@@ -2,12 +2,16 @@
  * `m2msec maf …`: the device side of the MAF procedures (TS-0003 8.8.2.3–8.8.2.10) over one MAF
  * session: `register`, `deregister`, `key register|retrieve|update|deregister`. The MAF Handshake
  * uses a KmID with Km (`--psk-identity`, `--psk-file`), a KeID with the key derived from Ke for
- * the MAF (`--psk-identity <KeID> --ke-file … --mode …`, OQ-29), or a certificate. Results are
+ * the MAF (`--psk-identity <KeID> --ke-file … --mode …`, OQ-29), the sealed credential file of
+ * an enrolment whose target is this MAF (`--credential-file`: its KeID, or the assigned KmID
+ * given as `--psk-identity`, with the key derived at enrolment), or a certificate. Results are
  * JSON on stdout; a key (Kc) only ever goes to a new 0600 file (`--key-out`), never to stdout.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { SecretBytes, TARGET_KEY_MODES, fromHex, toHex, type TargetKeyMode } from '../../core/index.js'
+import { ClientError, readCredentialFile } from '../../client/index.js'
 import {
   mafDeregister, mafKeyDeregister, mafKeyFromEnrolment, mafKeyRegister, mafKeyRetrieve, mafKeyUpdate, mafRegister, openMafSession,
   type MafCredential, type MafSession,
@@ -19,6 +23,7 @@ interface SessionOptions {
   readonly pskIdentity?: string
   readonly pskFile?: string
   readonly keFile?: string
+  readonly credentialFile?: string
   readonly mode: string
   readonly cert?: string
   readonly key?: string
@@ -28,25 +33,50 @@ interface SessionOptions {
 
 const HOUR = 3_600_000
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
+/** Repeatable option; no default list, so a `requiredOption` stays required (commander treats a default as given). */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value]
+}
+
+/** A usage error: coded, so main prints `m2msec: … [code]` and exits 1. */
+function usage(message: string): ClientError {
+  return new ClientError('M2MSEC_CLIENT_INPUT_INVALID', 'bad-input', message)
 }
 
 /** A 32-byte key from a file holding its hex (whitespace ignored). */
 function readKeyFile(path: string, what: string): SecretBytes {
   const text = readFileSync(path, 'utf8').replace(/\s+/g, '')
-  if (!/^[0-9A-Fa-f]{64}$/.test(text)) throw new Error(`${what} file must hold 64 hex digits (32 bytes)`)
+  if (!/^[0-9A-Fa-f]{64}$/.test(text)) throw usage(`${what} file must hold 64 hex digits (32 bytes)`)
   return new SecretBytes(fromHex(text))
 }
 
+/**
+ * The PSK of an enrolment whose Enrolment Target is this MAF (frameworks.md §10.5 a): the key
+ * the device derived at enrolment, under its KeID or — after MAF Client Registration — under the
+ * KmID the MAF assigned (OQ-7), which the caller passes as `--psk-identity`.
+ */
+function enrolmentCredential(path: string, identity: string | undefined, fqdn: string): MafCredential {
+  const device = readCredentialFile(resolve(path))
+  device.ke.wipe()
+  device.kpm?.wipe()
+  if (!('mafId' in device.target) || device.target.mafId.toLowerCase() !== fqdn.toLowerCase()) {
+    device.targetKey.wipe()
+    throw usage(`the enrolment in ${path} is not for the MAF ${fqdn}: enrol with --maf-id ${fqdn}`)
+  }
+  return { kind: 'psk', identity: identity ?? device.keId, key: device.targetKey }
+}
+
 function credentialOf(o: SessionOptions, fqdn: string): MafCredential {
+  const sources = [o.cert !== undefined || o.key !== undefined, o.credentialFile !== undefined, o.pskFile !== undefined, o.keFile !== undefined]
+  if (sources.filter(Boolean).length > 1) throw usage('give one of --cert/--key, --credential-file, --psk-file and --ke-file')
   if (o.cert !== undefined || o.key !== undefined) {
-    if (o.cert === undefined || o.key === undefined || o.mafCa === undefined) throw new Error('a certificate session needs --cert, --key and --maf-ca')
+    if (o.cert === undefined || o.key === undefined || o.mafCa === undefined) throw usage('a certificate session needs --cert, --key and --maf-ca')
     return { kind: 'certificate', certPem: readFileSync(o.cert, 'utf8'), keyPem: readFileSync(o.key, 'utf8'), mafCaPem: readFileSync(o.mafCa, 'utf8') }
   }
-  if (o.pskIdentity === undefined) throw new Error('give --psk-identity with --psk-file or --ke-file, or --cert/--key/--maf-ca')
+  if (o.credentialFile !== undefined) return enrolmentCredential(o.credentialFile, o.pskIdentity, fqdn)
+  if (o.pskIdentity === undefined) throw usage('give --psk-identity with --psk-file or --ke-file, --credential-file, or --cert/--key/--maf-ca')
   if (o.keFile !== undefined) {
-    if (!TARGET_KEY_MODES.includes(o.mode as TargetKeyMode)) throw new Error(`--mode must be one of ${TARGET_KEY_MODES.join(', ')}`)
+    if (!TARGET_KEY_MODES.includes(o.mode as TargetKeyMode)) throw usage(`--mode must be one of ${TARGET_KEY_MODES.join(', ')}`)
     const ke = readKeyFile(o.keFile, '--ke-file')
     try {
       return { kind: 'psk', identity: o.pskIdentity, key: mafKeyFromEnrolment(ke, fqdn, o.mode as TargetKeyMode) }
@@ -54,7 +84,7 @@ function credentialOf(o: SessionOptions, fqdn: string): MafCredential {
       ke.wipe()
     }
   }
-  if (o.pskFile === undefined) throw new Error('--psk-identity needs --psk-file (Km) or --ke-file (Ke)')
+  if (o.pskFile === undefined) throw usage('--psk-identity needs --psk-file (Km) or --ke-file (Ke)')
   return { kind: 'psk', identity: o.pskIdentity, key: readKeyFile(o.pskFile, '--psk-file') }
 }
 
@@ -81,6 +111,7 @@ function sessionOptions(command: Command): Command {
     .option('--maf-fqdn <fqdn>', 'MAF-FQDN (default: the URL host)')
     .option('--psk-identity <id>', 'KmID, or KeID before the MAF assigned a KmID')
     .option('--psk-file <file>', 'file holding Km as 64 hex digits')
+    .option('--credential-file <file>', 'sealed device credential file of an enrolment for this MAF (`m2msec enrol --maf-id`): its KeID, or --psk-identity <assigned KmID>, with its key')
     .option('--ke-file <file>', 'file holding Ke as 64 hex digits: the PSK is derived for the MAF (SUID 21)')
     .option('--mode <mode>', `target key mode with --ke-file: ${TARGET_KEY_MODES.join(' | ')}`, 'usage-constrained')
     .option('--cert <file>', 'device certificate (PEM) for a certificate MAF Handshake')
@@ -92,7 +123,7 @@ function sessionOptions(command: Command): Command {
 function inHours(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined
   const hours = Number(text)
-  if (!(hours > 0)) throw new Error(`a lifetime must be a positive number of hours, got '${text}'`)
+  if (!(hours > 0)) throw usage(`a lifetime must be a positive number of hours, got '${text}'`)
   return new Date(Date.now() + hours * HOUR)
 }
 
@@ -101,10 +132,10 @@ export function registerMafCommands(program: Command): void {
   sessionOptions(maf.command('register').description('MAF Client Registration (prints the registration, incl. an assigned KmID)'))
     .requiredOption('--admin-fqdn <fqdn>', 'administrating stakeholder')
     .option('--lifetime-hours <hours>', 'proposed registration lifetime')
-    .option('--label <label>', 'label (repeatable)', collect, [])
-    .action((o: SessionOptions & { adminFqdn: string; lifetimeHours?: string; label: string[] }) => withSession(o, async (s) => {
+    .option('--label <label>', 'label (repeatable)', collect)
+    .action((o: SessionOptions & { adminFqdn: string; lifetimeHours?: string; label?: string[] }) => withSession(o, async (s) => {
       const expiresAt = inHours(o.lifetimeHours)
-      const reg = await mafRegister(s, { adminFqdn: o.adminFqdn, ...(expiresAt ? { expiresAt } : {}), ...(o.label.length ? { labels: o.label } : {}) })
+      const reg = await mafRegister(s, { adminFqdn: o.adminFqdn, ...(expiresAt ? { expiresAt } : {}), ...(o.label ? { labels: o.label } : {}) })
       return { regId: reg.regId, clientId: reg.clientId, adminFqdn: reg.adminFqdn, expiresAt: reg.expiresAt.toISOString(), assignedKmId: reg.assignedKmId ?? null }
     }))
   sessionOptions(maf.command('deregister').description('MAF Client De-Registration'))
@@ -114,7 +145,8 @@ export function registerMafCommands(program: Command): void {
   const key = maf.command('key').description('MAF key procedures (Kc for MAF-Based SAEF and E2E)')
   sessionOptions(key.command('register').description('MAF Key Registration: Kc from this session (written to --key-out), Key Identifier printed'))
     .requiredOption('--admin-fqdn <fqdn>', 'administrating stakeholder')
-    .requiredOption('--target <id>', 'IdB: Absolute AE-ID/CSE-ID allowed to retrieve the key (repeatable)', collect, [])
+    // No default list: with `[]` commander counts the option as given and an empty target list would pass.
+    .requiredOption('--target <id>', 'IdB: Absolute AE-ID/CSE-ID allowed to retrieve the key (repeatable, at least one)', collect)
     .requiredOption('--key-out <file>', 'new file for Kc (hex, 0600)')
     .option('--suid <n>', 'm2m:suid 32–35', '32')
     .option('--lifetime-hours <hours>', 'proposed key lifetime')
@@ -138,11 +170,11 @@ export function registerMafCommands(program: Command): void {
   sessionOptions(key.command('update').description('MAF Key Registration Update'))
     .requiredOption('--key-id <id>', 'Key Identifier')
     .option('--lifetime-hours <hours>', 'proposed new lifetime from now')
-    .option('--target <id>', 'new target list entry (repeatable)', collect, [])
-    .option('--label <label>', 'new label list entry (repeatable)', collect, [])
-    .action((o: SessionOptions & { keyId: string; lifetimeHours?: string; target: string[]; label: string[] }) => withSession(o, async (s) => {
+    .option('--target <id>', 'new target list entry (repeatable)', collect)
+    .option('--label <label>', 'new label list entry (repeatable)', collect)
+    .action((o: SessionOptions & { keyId: string; lifetimeHours?: string; target?: string[]; label?: string[] }) => withSession(o, async (s) => {
       const expiresAt = inHours(o.lifetimeHours)
-      const changed = await mafKeyUpdate(s, o.keyId, { ...(expiresAt ? { expiresAt } : {}), ...(o.target.length ? { targetIds: o.target } : {}), ...(o.label.length ? { labels: o.label } : {}) })
+      const changed = await mafKeyUpdate(s, o.keyId, { ...(expiresAt ? { expiresAt } : {}), ...(o.target ? { targetIds: o.target } : {}), ...(o.label ? { labels: o.label } : {}) })
       return { keyIdentifier: o.keyId, ...(changed.expiresAt ? { expiresAt: changed.expiresAt.toISOString() } : {}), ...(changed.targetIds ? { targetIds: changed.targetIds } : {}), ...(changed.labels ? { labels: changed.labels } : {}) }
     }))
   sessionOptions(key.command('deregister').description('MAF Key De-Registration'))
