@@ -128,7 +128,24 @@ export function writeCredentialFile(path: string, credential: DeviceCredential, 
     },
     keys: credential.keys.map(({ key, ...rest }) => ({ ...rest, sealedKey: seal(kek, key, keyField(rest.keyIdentifier), keId) })),
   }
+  checkReadable(path, document)
   writePrivateFile(path, 'credential file', Buffer.from(`${JSON.stringify(document, null, 2)}\n`, 'utf8'), options.overwrite === true)
+}
+
+/**
+ * Refuses to write what readCredentialFile would refuse to read (a caller without type checks
+ * could pass a registration without its resourceName), so a device never saves a credential it
+ * cannot load again. Runs the reader's own field parsers; secrets are checked when sealed.
+ */
+function checkReadable(path: string, document: Json): void {
+  text(path, document, 'keId')
+  text(path, document, 'mefUrl')
+  text(path, document, 'mefFqdn')
+  integer(path, document, 'suid')
+  if (typeof document.mode !== 'string' || !(TARGET_KEY_MODES as readonly string[]).includes(document.mode)) throw invalid(path, 'mode is not a target key mode')
+  parseTarget(path, document.target)
+  parseRegistration(path, document.registration)
+  parseHandshake(path, document.handshake)
 }
 
 type Json = Record<string, unknown>

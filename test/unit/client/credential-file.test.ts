@@ -169,3 +169,13 @@ test('permissions: group/world-accessible or symlinked files are refused, existi
   assert.equal(codeOf(() => readCredentialFile(join(base, 'absent.json'), { env: NO_ENV })), 'M2MSEC_CLIENT_CREDENTIAL_NOT_FOUND')
   assert.equal(codeOf(() => writeCredentialFile(join(base, 'no-such-dir', 'x.json'), credential(), { env: { [DEVICE_KEK_ENV]: 'c0'.repeat(32) } })), 'M2MSEC_CLIENT_FILE_IO')
 })
+
+test('a credential the reader would refuse is never written (e.g. a registration without resourceName)', (t) => {
+  const path = join(dir(t), 'device.json')
+  const bad = credential({ registration: { regId: 'ecrABC', clientId: '10-dev1', expiry: '20310101T000000', adminFqdn: 'sp.example.com' } as unknown as DeviceCredential['registration'] })
+  assert.equal(codeOf(() => writeCredentialFile(path, bad, { env: NO_ENV })), 'M2MSEC_CLIENT_CREDENTIAL_INVALID')
+  assert.equal(existsSync(path), false)
+  assert.equal(codeOf(() => writeCredentialFile(path, credential({ mode: 'other' as DeviceCredential['mode'] }), { env: NO_ENV })), 'M2MSEC_CLIENT_CREDENTIAL_INVALID')
+  writeCredentialFile(path, credential(), { env: NO_ENV })
+  assert.equal(readCredentialFile(path, { env: NO_ENV }).registration.resourceName, 'ecrABC')
+})
