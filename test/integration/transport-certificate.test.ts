@@ -62,6 +62,16 @@ test('certificate mutual TLS binds the AE-ID from the client SAN and exports equ
   assert.ok(exportKeyingMaterial(socket, 'EXPORTER-oneM2M-Bootstrap', 48).equals(exportKeyingMaterial(connection.socket, 'EXPORTER-oneM2M-Bootstrap', 48)))
 })
 
+test('a valid chain the resolver refuses is reported as refused, not as untrusted', async (t) => {
+  const { pki, server, client } = await pkiSetup()
+  const listener = createCertificateServer<string>({ fallback: server, trustAnchors: [pki.ca.cert], resolve: async () => null })
+  const port = await serve(t, listener)
+  const refused = once(listener, 'handshakeError') as Promise<[TransportError]>
+  const socket = await connectCertificate({ port, servername: CSE_DOMAIN, credential: client, trustAnchors: [pki.ca.cert] }).catch(() => undefined)
+  if (socket !== undefined && !socket.destroyed) await once(socket, 'close')
+  assert.equal((await refused)[0].code, 'M2MSEC_TLS_PEER_REFUSED')
+})
+
 test('a client certificate from an unconfigured CA is refused as untrusted', async (t) => {
   const { pki, server, untrusted } = await pkiSetup()
   const listener = createCertificateServer<string>({ fallback: server, trustAnchors: [pki.ca.cert], resolve: async () => ({ binding: 'x' }) })

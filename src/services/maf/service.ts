@@ -120,8 +120,8 @@ export async function createMafService(options: MafServiceOptions): Promise<MafS
   listener.on('resolveError', (error: unknown) => emit({ type: 'resolver-failed', error }))
   listener.on('handshakeError', (error: unknown, info: { sni?: string; identity?: string; remoteAddress?: string }) => {
     const code = error instanceof M2mSecError ? error.code : 'unknown'
-    // The PSK resolver already recorded why it refused an identity.
-    if (code === 'M2MSEC_TLS_PSK_UNKNOWN_IDENTITY') return
+    // The PSK and certificate resolvers already recorded why they refused a peer.
+    if (code === 'M2MSEC_TLS_PSK_UNKNOWN_IDENTITY' || code === 'M2MSEC_TLS_PEER_REFUSED') return
     audit({ action: MAF_AUDIT_ACTION.handshake, outcome: refusedOutcome(code), subject: { sni: info.sni ?? null, identity: info.identity ?? null, remoteAddress: info.remoteAddress ?? null } })
   })
 

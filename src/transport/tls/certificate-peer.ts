@@ -65,7 +65,7 @@ export function refusalError(verdict: Exclude<PeerVerdict, { ok: true }>): Trans
 
 /**
  * Verifies the peer per §3.5 and asks the authority's resolver for its binding.
- * @throws M2MSEC_TLS_PEER_ID_MISMATCH, M2MSEC_TLS_PEER_UNTRUSTED, M2MSEC_TLS_RESOLVE_FAILED
+ * @throws M2MSEC_TLS_PEER_ID_MISMATCH, M2MSEC_TLS_PEER_UNTRUSTED, M2MSEC_TLS_PEER_REFUSED, M2MSEC_TLS_RESOLVE_FAILED
  */
 export async function acceptCertificatePeer<B>(
   socket: TLSSocket,
@@ -85,6 +85,7 @@ export async function acceptCertificatePeer<B>(
   } catch (error) {
     throw new TransportError('M2MSEC_TLS_RESOLVE_FAILED', 'internal', 'certificate peer resolver failed', { cause: error })
   }
-  if (resolved === null) throw new TransportError('M2MSEC_TLS_PEER_UNTRUSTED', 'unauthenticated', 'certificate peer refused by the resolver')
+  // Its own code: the resolver has recorded why it refused, so listeners can tell this from a bad chain.
+  if (resolved === null) throw new TransportError('M2MSEC_TLS_PEER_REFUSED', 'unauthenticated', 'certificate peer refused by the resolver')
   return { peer, binding: resolved.binding }
 }
