@@ -2,15 +2,22 @@
  * Complete PPSK enrolments per second at the MEF (issue 5): TLS-PSK handshake with KpmID/Kpm
  * resolved from the store, `EXPORTER-oneM2M-Bootstrap` export on both ends, the device's target
  * key derivation (§10.3.7), and a MEF Client Registration whose Ke, registration and audit rows
- * are committed durably (SQLite WAL, synchronous=FULL) — against bare TLS-PSK handshakes per
- * second on Node's own `tls` server in the same run (goal: ratio ≥ 0.7). Both run in this
- * process with the same client options and concurrency, so the client's cost is charged to both.
+ * are committed durably (SQLite, store mode 'full': answered after the WAL's fdatasync) —
+ * against bare TLS-PSK handshakes per second on Node's own `tls` server in the same run (goal:
+ * ratio ≥ 0.7). Both run in this process with the same client options and concurrency, so the
+ * client's cost is charged to both.
+ *
+ * A third line is the ceiling of the ratio for any MEF that answers over HTTP: the same device
+ * steps against Node's own `https` server (no async PSK gate, no store, no procedure) that
+ * exports the keying material and answers 2001 at once. It shows how much of the gap to the
+ * baseline is the extra round trip and HTTP on both ends rather than the MEF's own work.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { connect, createServer } from 'node:tls'
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
+import { connect, createServer, type TLSSocket } from 'node:tls'
 import {
   deriveEnrolmentTargetKey, enrolmentKeyFromExport, EXPORTER_LABEL_BOOTSTRAP, EXPORTER_LENGTH, SecretBytes,
 } from '../src/core/index.js'
@@ -45,6 +52,24 @@ function bareHandshake(port: number): Promise<void> {
 
 let sequence = 0
 
+/** The ceiling line: Node's https server doing only what HTTP and the export require. */
+function ceilingServer(): HttpsServer {
+  const server = createHttpsServer({ ...profileOptions(['psk']), pskCallback: () => KPM.reveal() }, (request, response) => {
+    request.resume()
+    request.on('end', () => {
+      exportKeyingMaterial(request.socket as TLSSocket, EXPORTER_LABEL_BOOTSTRAP, EXPORTER_LENGTH).wipe()
+      const body = JSON.stringify({ 'sec:mecr': { ri: 'ecr0000000000000000', adfq: 'ceiling.bench.example' } })
+      response.writeHead(201, {
+        'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body),
+        'X-M2M-RSC': '2001', 'X-M2M-RI': String(request.headers['x-m2m-ri'] ?? ''), 'X-M2M-RVI': '3',
+      })
+      response.end(body)
+    })
+  })
+  server.on('tlsClientError', () => undefined)
+  return server
+}
+
 /** One device enrolment: handshake, export, derivation, registration CREATE committed by the MEF. */
 async function enrolOnce(port: number): Promise<number> {
   const socket = await connectPsk({ port, servername: FQDN, identity: KPM_ID, key: KPM })
@@ -68,6 +93,8 @@ export const mefBenchGroup: BenchGroup = {
     const bare = createServer({ ...profileOptions(['psk']), pskCallback: () => KPM.reveal() })
     bare.on('tlsClientError', () => undefined)
     await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve))
+    const ceiling = ceilingServer()
+    await new Promise<void>((resolve) => ceiling.listen(0, '127.0.0.1', resolve))
     const dir = await mkdtemp(join(tmpdir(), 'm2msec-bench-mef-'))
     const sealer = createAesGcmSealer([{ id: 'bench', key: new SecretBytes(new Uint8Array(32).fill(7)) }], 'bench')
     const store = await openStore({ kind: 'sqlite', path: join(dir, 'mef.sqlite') }, { sealer })
@@ -81,12 +108,16 @@ export const mefBenchGroup: BenchGroup = {
     try {
       const barePort = (bare.address() as AddressInfo).port
       const baseline = await measureConcurrent('Node tls server, bare TLS-PSK handshake', () => bareHandshake(barePort), CONCURRENCY, budgetMs)
-      const enrolments = await measureConcurrent('m2msec MEF, complete PPSK enrolment (SQLite, synchronous=FULL)', () => enrolOnce(mef.port), CONCURRENCY, budgetMs)
-      return { baseline, results: [enrolments] }
+      const ceilingPort = (ceiling.address() as AddressInfo).port
+      const bound = await measureConcurrent('ceiling: same device steps, Node https answering 2001, no store', () => enrolOnce(ceilingPort), CONCURRENCY, budgetMs)
+      const enrolments = await measureConcurrent('m2msec MEF, complete PPSK enrolment (SQLite, durable commit)', () => enrolOnce(mef.port), CONCURRENCY, budgetMs)
+      return { baseline, results: [bound, enrolments] }
     } finally {
       await mef.close()
       await store.close()
       await new Promise<void>((resolve) => bare.close(() => resolve()))
+      ceiling.closeAllConnections()
+      await new Promise<void>((resolve) => ceiling.close(() => resolve()))
       await rm(dir, { recursive: true, force: true })
     }
   },

@@ -6,7 +6,7 @@
  * share one namespace per MEF (frameworks.md OQ-35). A random candidate that collides is
  * replaced by a fresh one; an id dictated from outside (an exported KeID) conflicts instead.
  */
-import { randomBytes, randomInt } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { CoreError, toHex } from '../core/index.js'
 import { StoreError } from './errors.js'
 import { guarded } from './guard.js'
@@ -47,9 +47,15 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 
 /** `prefix` + `length` random upper-case letters/digits (mef-maf-interface.md §3.4 ids). */
 export function randomPrefixedId(prefix: string, length = 16): string {
-  let out = prefix
-  for (let i = 0; i < length; i++) out += ALNUM[randomInt(ALNUM.length)]
-  return out
+  let out = ''
+  while (out.length < length) {
+    // One randomBytes call per id, not one random draw per character (registration CREATE hot path).
+    // Bytes ≥ 252 (= 7 × 36) are skipped so every character stays equally likely.
+    for (const byte of randomBytes(length)) {
+      if (byte < 252 && out.length < length) out += ALNUM[byte % ALNUM.length]
+    }
+  }
+  return prefix + out
 }
 
 /**

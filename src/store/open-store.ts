@@ -4,17 +4,20 @@
  * same Kysely queries; what differs is confined here: connection set-up, pragmas, and how a
  * transaction starts.
  *
- * SQLite: WAL journal (readers do not block the writer), synchronous=FULL by default so every
- * commit is fsynced before it returns (NORMAL trades the last commits on power loss for speed;
- * a process crash loses nothing in either mode), busy_timeout so a second process waits for
- * the lock instead of failing, foreign_keys on. Transactions start with BEGIN IMMEDIATE: a
- * deferred BEGIN that reads first could fail with SQLITE_BUSY on its first write when another
- * process wrote in between, and SQLite's busy handler cannot resolve that case.
+ * SQLite: WAL journal (readers do not block the writer); by default ('full') a transaction
+ * resolves only once its commit is fsynced, the fsync running off the event loop
+ * (wal-flush.ts; 'normal' trades the last commits on power loss for speed; a process crash
+ * loses nothing in either mode); busy_timeout so a second process waits for the lock instead
+ * of failing; foreign_keys on. Transactions start with BEGIN IMMEDIATE: a deferred BEGIN that
+ * reads first could fail with SQLITE_BUSY on its first write when another process wrote in
+ * between, and SQLite's busy handler cannot resolve that case. Concurrent transactions share
+ * one BEGIN/COMMIT and one fsync (group-commit.ts), and statements are prepared once
+ * (statement-cache.ts).
  * PostgreSQL: int8 columns are parsed to number (times and counters stay below 2^53).
  */
 import Database from 'better-sqlite3'
 import { closeSync, existsSync, openSync } from 'node:fs'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import type { Sealer } from './custody/sealer.js'
 import type { RepoContext } from './context.js'
@@ -26,6 +29,7 @@ import { enroleeRepo } from './enrolees.js'
 import { enrolmentRepo } from './enrolments.js'
 import { translateDriverError } from './driver-errors.js'
 import { guarded } from './guard.js'
+import { groupCommitRunner } from './group-commit.js'
 import { handshakeReader } from './handshake-reader.js'
 import { identifierAllocator } from './identifiers.js'
 import { identityBindingRepo } from './identity-bindings.js'
@@ -36,6 +40,8 @@ import { pskCredentialRepo } from './psk-credentials.js'
 import { resealAll, sealedColumns } from './reseal.js'
 import type { Database as Schema } from './schema.js'
 import { serviceKeyRepo } from './service-keys.js'
+import { cachingSqliteDatabase } from './statement-cache.js'
+import { walFlusher, type WalFlusher } from './wal-flush.js'
 import type { Store, StoreTx } from './store.js'
 
 export type StoreConfig =
@@ -43,7 +49,11 @@ export type StoreConfig =
     readonly kind: 'sqlite'
     /** Database file (created if missing); WAL adds `-wal` and `-shm` beside it. */
     readonly path: string
-    /** 'full' (default): fsync per commit. 'normal': fsync at WAL checkpoints only. */
+    /**
+     * 'full' (default): a transaction resolves only once its commit is on stable storage (the WAL
+     * is fdatasync'ed after each group commit, off the event loop). 'normal': fsync at WAL
+     * checkpoints only; the last commits may be lost on power loss (never on a process crash).
+     */
     readonly synchronous?: 'full' | 'normal'
     readonly busyTimeoutMs?: number
   }
@@ -67,10 +77,11 @@ function openKysely(config: StoreConfig): Kysely<Schema> {
     if (!existsSync(config.path)) closeSync(openSync(config.path, 'a', 0o600))
     const database = new Database(config.path)
     database.pragma('journal_mode = WAL')
-    database.pragma(`synchronous = ${config.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
+    // NORMAL in both modes: for 'full' the store fsyncs the WAL itself, off the event loop (wal-flush.ts).
+    database.pragma('synchronous = NORMAL')
     database.pragma(`busy_timeout = ${Math.trunc(config.busyTimeoutMs ?? 5000)}`)
     database.pragma('foreign_keys = ON')
-    return new Kysely<Schema>({ dialect: new SqliteDialect({ database }) })
+    return new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }) })
   }
   const pool = new pg.Pool({
     connectionString: config.connectionString,
@@ -102,30 +113,17 @@ function bindTx(ctx: RepoContext): StoreTx {
   }
 }
 
-function transactionRunner(db: Kysely<Schema>, base: Omit<RepoContext, 'db'>) {
-  const begin = async <T>(work: (ctx: RepoContext) => Promise<T>): Promise<T> => {
-    if (base.dialect === 'postgres') return db.transaction().execute((trx) => work({ ...base, db: trx }))
-    return db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn)
-      try {
-        const result = await work({ ...base, db: conn })
-        await sql`commit`.execute(conn)
-        return result
-      } catch (error) {
-        // SQLite may already have rolled back (e.g. SQLITE_FULL); then ROLLBACK itself fails
-        // with "no transaction is active", which must not hide the original error.
-        await sql`rollback`.execute(conn).catch(() => undefined)
-        throw error
-      }
-    })
-  }
+type TransactionRunner = <T>(work: (ctx: RepoContext) => Promise<T>) => Promise<T>
+
+/** PostgreSQL: one pooled connection per transaction; the server groups concurrent commits. */
+function postgresRunner(db: Kysely<Schema>, base: Omit<RepoContext, 'db'>): TransactionRunner {
   return async <T>(work: (ctx: RepoContext) => Promise<T>): Promise<T> => {
     // The caller's own error is rethrown as it was; only begin/commit failures are translated.
     let thrown: { readonly error: unknown } | undefined
     try {
-      return await begin(async (ctx) => {
+      return await db.transaction().execute(async (trx) => {
         try {
-          return await work(ctx)
+          return await work({ ...base, db: trx })
         } catch (error) {
           thrown = { error }
           throw error
@@ -138,6 +136,11 @@ function transactionRunner(db: Kysely<Schema>, base: Omit<RepoContext, 'db'>) {
   }
 }
 
+function transactionRunner(db: Kysely<Schema>, base: Omit<RepoContext, 'db'>, wal: WalFlusher | undefined): TransactionRunner {
+  if (base.dialect === 'postgres') return postgresRunner(db, base)
+  return groupCommitRunner(db, base, wal === undefined ? {} : { durable: wal.flush })
+}
+
 /**
  * Opens (and migrates) a store.
  * @throws StoreError M2MSEC_STORE_UNAVAILABLE when the database cannot be opened,
@@ -147,19 +150,26 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
   const dialect: StoreDialect = config.kind
   const clock = options.clock ?? (() => new Date())
   const db = await guarded('open database', async () => openKysely(config))
+  const wal = config.kind === 'sqlite' && config.synchronous !== 'normal' ? walFlusher(config.path) : undefined
   try {
     await migrate(db, dialect, clock().getTime())
+    // Migrations commit outside the transaction runner: make them durable before serving.
+    await wal?.flush()
   } catch (error) {
+    await wal?.close()
     await db.destroy()
     throw error
   }
   const base = { sealer: options.sealer, dialect, clock }
-  const run = transactionRunner(db, base)
+  const run = transactionRunner(db, base, wal)
   return {
     dialect,
     reader: handshakeReader({ ...base, db }),
     transaction: (work) => run((ctx) => work(bindTx(ctx))),
     resealAll: (opts = {}) => resealAll(run, opts.batchSize),
-    close: () => db.destroy(),
+    close: async () => {
+      await wal?.close()
+      await db.destroy()
+    },
   }
 }
