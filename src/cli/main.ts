@@ -15,6 +15,7 @@ import { registerMafCommands } from './commands/maf.js'
 import { registerServeMafCommand } from './commands/serve-maf.js'
 import { registerUpCommand } from './commands/up.js'
 import { openDataDirectoryAuditSource } from './data-directory-audit.js'
+import { UsageError } from './options.js'
 import { readPackageVersion } from './version.js'
 
 export function buildProgram(): Command {
@@ -49,6 +50,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return process.exitCode === undefined ? 0 : Number(process.exitCode)
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode
+    if (error instanceof UsageError) {
+      console.error(`m2msec: ${error.message}`)
+      return 2
+    }
     if (error instanceof M2mSecError) {
       console.error(`m2msec: ${error.message} [${error.code}]`)
       return 1

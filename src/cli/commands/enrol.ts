@@ -12,6 +12,7 @@ import {
   ClientError, enrol, loadDeviceKek, readPrivateFile, writeCredentialFile, type DeviceHandshake, type EnrolmentResult, type EnrolmentTarget,
   type MefCredential,
 } from '../../client/index.js'
+import { collect } from '../options.js'
 
 export const DEFAULT_CREDENTIAL_FILE = '.m2msec/device-credential.json'
 
@@ -27,9 +28,6 @@ export function parseLifetime(value: string): number {
   return ms
 }
 
-export function collect(value: string, previous: readonly string[] = []): string[] {
-  return [...previous, value]
-}
 
 /**
  * A key file: hex text (whitespace ignored) when it is only hex digits, otherwise the raw bytes.

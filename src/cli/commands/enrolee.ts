@@ -16,6 +16,7 @@ import {
 import type { EnroleeInput, EnroleeView, EnrolmentView, ImportFormat, ImportProgress, RejectedRow } from '../../services/mef/operator/index.js'
 import { openDataDirectoryStore } from '../../store/index.js'
 import type { Store } from '../../store/index.js'
+import { collect } from '../options.js'
 
 export const DEFAULT_DATA_DIR = '.m2msec'
 
@@ -48,9 +49,6 @@ export function parseLimit(value: string): number {
   return Number(value)
 }
 
-function collect(value: string, previous: readonly string[]): readonly string[] {
-  return [...previous, value]
-}
 
 function targetsText(e: EnroleeView): string {
   return e.targets.map((t) => `${t.suid}:${t.targetId}`).join(' ') || '-'

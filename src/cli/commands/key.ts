@@ -13,7 +13,8 @@ import {
   writeCredentialFile, writePrivateFile, type DeviceCredential, type MefCredential, type MefKeyRegistration, type MefSession, type StoredMefKey,
 } from '../../client/index.js'
 import { toHex } from '../../core/index.js'
-import { collect, DEFAULT_CREDENTIAL_FILE, parseLifetime, readKeyFile } from './enrol.js'
+import { DEFAULT_CREDENTIAL_FILE, parseLifetime, readKeyFile } from './enrol.js'
+import { collect } from '../options.js'
 
 interface CommonOptions {
   readonly credentialFile: string

@@ -16,6 +16,7 @@ import {
   mafDeregister, mafKeyDeregister, mafKeyFromEnrolment, mafKeyRegister, mafKeyRetrieve, mafKeyUpdate, mafRegister, openMafSession,
   type MafCredential, type MafSession,
 } from '../../client/maf/index.js'
+import { collect } from '../options.js'
 
 interface SessionOptions {
   readonly mafUrl: string
@@ -33,10 +34,6 @@ interface SessionOptions {
 
 const HOUR = 3_600_000
 
-/** Repeatable option; no default list, so a `requiredOption` stays required (commander treats a default as given). */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value]
-}
 
 /** A usage error: coded, so main prints `m2msec: … [code]` and exits 1. */
 function usage(message: string): ClientError {

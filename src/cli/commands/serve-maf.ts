@@ -9,6 +9,7 @@ import type { Command } from 'commander'
 import { M2mSecError, TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
 import { createMafService, type MafServiceEvent } from '../../services/maf/index.js'
 import { openDataDirectoryStore } from '../../store/index.js'
+import { collect, parseListen, UsageError } from '../options.js'
 
 interface ServeMafOptions {
   readonly dataDir: string
@@ -25,21 +26,11 @@ interface ServeMafOptions {
   readonly registrationLifetimeDays: string
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
-}
 
-/** `host:port` (IPv6 as `[::1]:0`). */
-function parseListenAddress(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text)
-  const port = Number(m?.[3])
-  if (m === null || port > 65535) throw new Error(`--listen must be host:port, got '${text}'`)
-  return { host: m[1] ?? m[2] ?? '127.0.0.1', port }
-}
 
 function positive(text: string, what: string): number {
   const n = Number(text)
-  if (!(n > 0)) throw new Error(`${what} must be a positive number, got '${text}'`)
+  if (!(n > 0)) throw new UsageError(`${what} must be a positive number, got '${text}'`)
   return n
 }
 
@@ -51,17 +42,17 @@ function describe(event: MafServiceEvent): Record<string, unknown> {
 
 function mefSettings(options: ServeMafOptions, read: (path: string) => string) {
   if (options.mefUrl === undefined) {
-    if (options.mefCa.length > 0) throw new Error('--mef-ca needs --mef-url')
+    if (options.mefCa.length > 0) throw new UsageError('--mef-ca needs --mef-url')
     return undefined
   }
-  if (options.mefCa.length === 0) throw new Error('--mef-url needs --mef-ca (the MEF certificate trust anchor)')
-  if (!TARGET_KEY_MODES.includes(options.mefMode as TargetKeyMode)) throw new Error(`--mef-mode must be one of ${TARGET_KEY_MODES.join(', ')}`)
+  if (options.mefCa.length === 0) throw new UsageError('--mef-url needs --mef-ca (the MEF certificate trust anchor)')
+  if (!TARGET_KEY_MODES.includes(options.mefMode as TargetKeyMode)) throw new UsageError(`--mef-mode must be one of ${TARGET_KEY_MODES.join(', ')}`)
   const fqdn = options.mefFqdn ?? new URL(options.mefUrl).hostname
   return { url: options.mefUrl, fqdn, caPem: options.mefCa.map(read), targetKeyMode: options.mefMode as TargetKeyMode }
 }
 
 async function serveMaf(options: ServeMafOptions): Promise<void> {
-  const listen = parseListenAddress(options.listen)
+  const listen = parseListen(options.listen)
   const read = (path: string): string => readFileSync(path, 'utf8')
   const mef = mefSettings(options, read)
   const config = {

@@ -9,6 +9,7 @@ import type { Command } from 'commander'
 import { M2mSecError, TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
 import { createMefService, type MefServiceEvent, type MefTargetConfig } from '../../services/mef/index.js'
 import { openDataDirectoryStore } from '../../store/index.js'
+import { collect, parseListen, UsageError } from '../options.js'
 
 const DEFAULT_MAX_KEY_LIFETIME_MS = 30 * 24 * 3_600_000
 
@@ -25,23 +26,13 @@ interface ServeMefOptions {
   readonly maxKeyLifetimeDays: string
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
-}
 
-/** `host:port` (IPv6 as `[::1]:0`). */
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text)
-  const port = Number(m?.[3])
-  if (m === null || port > 65535) throw new Error(`--listen must be host:port, got '${text}'`)
-  return { host: m[1] ?? m[2] ?? '127.0.0.1', port }
-}
 
 /** `fqdn=originatorId[,originatorId…]`. */
 export function parseTargetOption(text: string): MefTargetConfig {
   const eq = text.indexOf('=')
   const ids = text.slice(eq + 1).split(',').map((s) => s.trim()).filter((s) => s.length > 0)
-  if (eq <= 0 || ids.length === 0) throw new Error(`--target must be fqdn=originatorId[,originatorId…], got '${text}'`)
+  if (eq <= 0 || ids.length === 0) throw new UsageError(`--target must be fqdn=originatorId[,originatorId…], got '${text}'`)
   return { fqdn: text.slice(0, eq), originatorIds: ids }
 }
 
@@ -52,7 +43,7 @@ function describe(event: MefServiceEvent): Record<string, unknown> {
 }
 
 async function serveMef(options: ServeMefOptions): Promise<void> {
-  if (!TARGET_KEY_MODES.includes(options.mode as TargetKeyMode)) throw new Error(`--mode must be one of ${TARGET_KEY_MODES.join(', ')}`)
+  if (!TARGET_KEY_MODES.includes(options.mode as TargetKeyMode)) throw new UsageError(`--mode must be one of ${TARGET_KEY_MODES.join(', ')}`)
   const listen = parseListen(options.listen)
   const targets = options.target.map(parseTargetOption)
   const read = (path: string): string => readFileSync(path, 'utf8')
