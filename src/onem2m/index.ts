@@ -66,3 +66,5 @@ export { fetchCredentialsTo, parseFetchCredentialsTarget, readFetchCredentialsRe
 export type { FetchCredentialsResult, FetchCredentialsTarget } from './fetch-credentials.js'
 export { readIbcCredRequest, readIbcCredResponse, writeIbcCredRequest, writeIbcCredResponse } from './ibc-credential.js'
 export type { IbcCredRequest, IbcCredResponse } from './ibc-credential.js'
+export { readClientCfg, writeClientCfg } from './client-cfg.js'
+export type { ClientCfg, KeyRegCfg } from './client-cfg.js'

@@ -14,8 +14,8 @@ import {
   type SecureListener,
   type TransportError,
 } from '../../src/transport/index.js'
-import { peerIdentifiers } from '../../src/pki/index.js'
-import { createTestPki } from '../support/tls-fixtures.js'
+import { peerIdentifiers, type ExpectedPeerIdentity } from '../../src/pki/index.js'
+import { createTestPki, type TestSan } from '../support/tls-fixtures.js'
 
 const AE_ID = '//sp.m2msec.example/in-cse/Cae-meter-7'
 const CSE_DOMAIN = 'in-cse.sp.m2msec.example'
@@ -93,6 +93,50 @@ test('the client aborts when the server certificate lacks the configured CSE pub
   )
   const stranger = await createTestPki('other root')
   await assert.rejects(connectCertificate({ port, servername: CSE_DOMAIN, credential: client, trustAnchors: [stranger.ca.cert] }), { code: 'M2MSEC_TLS_PEER_UNTRUSTED' })
+})
+
+interface FlavourCase {
+  readonly subject: string
+  readonly sni: string
+  readonly san: TestSan
+  readonly match: ExpectedPeerIdentity
+  /** Same flavour, one character or byte off. */
+  readonly nearMiss: ExpectedPeerIdentity
+}
+
+// 002-09 (TS-0003 8.1.2.4, 8.2.1; frameworks.md §3.5 step 3.1). The raw public key flavour is
+// not here: Node 20 cannot negotiate RFC 7250 raw keys, so it stays unsupported (D-30).
+test('for each certificate flavour (AE-ID, Node-ID, device, CSE-ID) a configured identifier that matches connects and one that does not aborts', async (t) => {
+  const pki = await createTestPki()
+  const client = await pki.issue('ae', { uri: [AE_ID] }, { serverAuth: false })
+  const nodeId = 'urn:dev:ops:m2msec-node-7'
+  const hw = { hwType: '1.3.6.1.4.1.99999.1', serialHex: '0A0B0C0D' }
+  const cases: readonly FlavourCase[] = [
+    { subject: 'ae-id', sni: 'ae.flavours.m2msec.example', san: { uri: [AE_ID] }, match: { flavour: 'ae-id', absoluteAeId: AE_ID }, nearMiss: { flavour: 'ae-id', absoluteAeId: `${AE_ID}8` } },
+    { subject: 'node-id', sni: 'node.flavours.m2msec.example', san: { uri: [nodeId] }, match: { flavour: 'node-id', nodeId }, nearMiss: { flavour: 'node-id', nodeId: 'urn:dev:ops:m2msec-node-8' } },
+    { subject: 'device', sni: 'device.flavours.m2msec.example', san: { hardwareModule: hw }, match: { flavour: 'device', ...hw }, nearMiss: { flavour: 'device', hwType: hw.hwType, serialHex: '0A0B0C0E' } },
+    { subject: 'cse-id', sni: CSE_DOMAIN, san: { dns: [CSE_DOMAIN] }, match: { flavour: 'cse-id', publicDomainName: CSE_DOMAIN }, nearMiss: { flavour: 'cse-id', publicDomainName: 'mn-cse.sp.m2msec.example' } },
+  ]
+  const credentials = await Promise.all(cases.map((c) => pki.issue(c.subject, c.san)))
+  const listener = createCertificateServer<string>({
+    fallback: credentials[cases.length - 1]!,
+    bySni: new Map(cases.map((c, i) => [c.sni, credentials[i]!])),
+    trustAnchors: [pki.ca.cert],
+    resolve: async () => ({ binding: 'x' }),
+  })
+  const port = await serve(t, listener)
+  const connect = (sni: string, expected: ExpectedPeerIdentity) =>
+    connectCertificate({ port, servername: sni, credential: client, trustAnchors: [pki.ca.cert], expected })
+  assert.equal(cases.length, 4)
+  for (const c of cases) {
+    const socket = await connect(c.sni, c.match)
+    assert.equal(socket.getPeerCertificate().subject.CN, c.subject, `${c.subject}: SNI ${c.sni} selected its certificate`)
+    socket.destroy()
+    await assert.rejects(connect(c.sni, c.nearMiss), { code: 'M2MSEC_TLS_PEER_ID_MISMATCH' }, `${c.subject}: a near-miss identifier aborts`)
+    for (const other of cases.filter((o) => o !== c)) {
+      await assert.rejects(connect(c.sni, other.match), { code: 'M2MSEC_TLS_PEER_ID_MISMATCH' }, `${c.subject} certificate against a configured ${other.subject}`)
+    }
+  }
 })
 
 test('SNI selects the server certificate', async (t) => {
