@@ -12,17 +12,16 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SecretBytes, fromHex } from '../../src/core/index.js'
-import { OPERATION, fetchCredentialsTo, readFetchCredentialsResult } from '../../src/onem2m/index.js'
-import { connectCertificate, connectPsk, createOneM2mClient, createPskServer } from '../../src/transport/index.js'
+import { OPERATION, parseTimestamp } from '../../src/onem2m/index.js'
+import { connectPsk, createPskServer } from '../../src/transport/index.js'
 import { openDataDirectoryStore, type Store } from '../../src/store/index.js'
 import { addEnrolee, revokeEnrolee } from '../../src/services/mef/operator/index.js'
 import { enrol } from '../../src/client/enrol.js'
 import { retrieveMefKey } from '../../src/client/key-registration.js'
 import type { AuditEventRecord } from '../../src/store/index.js'
 import {
-  DEVICE_AE_ID, MEF_FQDN, OTHER_REGISTRAR_ID, REGISTRAR_FQDN, REGISTRAR_ID, assertNoSecrets, createMefPki, startMef, type MefPki,
+  DEVICE_AE_ID, MEF_FQDN, OTHER_REGISTRAR_ID, REGISTRAR_FQDN, REGISTRAR_ID, assertNoSecrets, createMefPki, fetchCredentialsAs, startMef,
 } from '../support/mef-process.js'
-import type { Pem } from '../support/tls-fixtures.js'
 
 const KPM_HEX = '3C6E0B8A9F1D2E4B5A7C8D9E0F1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C'
 const KPM_ID = 'kpm-0001@mef.example.com'
@@ -48,18 +47,6 @@ async function withStore<R>(dir: string, work: (store: Store) => Promise<R>): Pr
 
 async function addPskEnrolee(dir: string, kpmId = KPM_ID, kpmHex = KPM_HEX): Promise<void> {
   await withStore(dir, (store) => addEnrolee(store, { kpmId, kpm: kpmHex, enroleeId: DEVICE_ID, enrolmentExpiry: '1d', targets: [`22:${REGISTRAR_ID}`] }, new Date()))
-}
-
-/** The Registrar stand-in: fetchCredentials over mutually authenticated TLS with its FQDN certificate. */
-async function fetchAsRegistrar(port: number, pki: MefPki, cert: Pem, fr: string, keId: string) {
-  const socket = await connectCertificate({ port, servername: MEF_FQDN, credential: { cert: cert.cert, key: cert.key }, trustAnchors: [pki.mefCa.cert] })
-  const client = createOneM2mClient(socket, { host: MEF_FQDN })
-  try {
-    const reply = await client.send({ op: OPERATION.RETRIEVE, to: fetchCredentialsTo({ keId, suid: 22 }), fr, rqi: 'f1', rvi: '3' })
-    return { rsc: reply.primitive.rsc, result: readFetchCredentialsResult(reply.primitive.pc) }
-  } finally {
-    client.close()
-  }
 }
 
 /** Registrar B accepts the device's PSK handshake with the fetched key; resolves when both sides finished. */
@@ -99,7 +86,7 @@ for (const mode of ['usage-constrained', 'seed-000'] as const) {
     assert.match(device.keId, /^[0-9A-F]{32}@mef\.example\.com$/)
     assert.equal(device.registration.clientId, DEVICE_ID, 'MEF Client ID is the configured Enrolee-ID (OQ-20)')
 
-    const fetched = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, device.keId)
+    const fetched = await fetchCredentialsAs(mef.port, pki, pki.registrar, REGISTRAR_ID, device.keId)
     assert.equal(fetched.rsc, 2000)
     assert.ok(fetched.result.stat)
     assert.equal(fetched.result.enid, DEVICE_ID)
@@ -128,7 +115,7 @@ test('a device with only a certificate enrols and the Registrar fetches the matc
     target: { enroleeBId: REGISTRAR_ID }, adminFqdn: ADMIN,
   })
   assert.equal(device.registration.clientId, DEVICE_AE_ID)
-  const fetched = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, device.keId)
+  const fetched = await fetchCredentialsAs(mef.port, pki, pki.registrar, REGISTRAR_ID, device.keId)
   assert.equal(fetched.rsc, 2000)
   assert.ok(fetched.result.stat)
   assert.equal(fetched.result.enid, DEVICE_AE_ID)
@@ -145,13 +132,13 @@ test('a Target not authorised for the enrolee gets 4103 with stat false and no k
     mefUrl: `https://127.0.0.1:${mef.port}`, mefFqdn: MEF_FQDN, credential: { kind: 'psk', kpmId: KPM_ID, kpm: new SecretBytes(fromHex(KPM_HEX)) },
     target: { enroleeBId: REGISTRAR_ID }, adminFqdn: ADMIN,
   })
-  const refusedFetch = await fetchAsRegistrar(mef.port, pki, pki.otherRegistrar, OTHER_REGISTRAR_ID, device.keId)
+  const refusedFetch = await fetchCredentialsAs(mef.port, pki, pki.otherRegistrar, OTHER_REGISTRAR_ID, device.keId)
   assert.equal(refusedFetch.rsc, 4103)
   assert.equal(refusedFetch.result.stat, false)
   // A Target that claims another Target's originator ID is not authenticated.
-  const impersonating = await fetchAsRegistrar(mef.port, pki, pki.otherRegistrar, REGISTRAR_ID, device.keId)
+  const impersonating = await fetchCredentialsAs(mef.port, pki, pki.otherRegistrar, REGISTRAR_ID, device.keId)
   assert.equal(impersonating.rsc, 4106)
-  const unknown = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, `${'AB'.repeat(16)}@${MEF_FQDN}`)
+  const unknown = await fetchCredentialsAs(mef.port, pki, pki.registrar, REGISTRAR_ID, `${'AB'.repeat(16)}@${MEF_FQDN}`)
   assert.equal(unknown.rsc, 4004)
   assert.equal(unknown.result.stat, false)
   // One audit event per refusal, the most specific one: the procedure's reason, or the router's rsc.
@@ -217,10 +204,10 @@ test('a device that enrols again gets a fresh Ke: its old registration and KeID 
   assert.notEqual(again.keId, lost.keId)
   assert.notEqual(again.registration.regId, lost.registration.regId)
 
-  const old = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, lost.keId)
+  const old = await fetchCredentialsAs(mef.port, pki, pki.registrar, REGISTRAR_ID, lost.keId)
   assert.equal(old.rsc, 4004, 'the superseded KeID no longer yields a key')
   assert.equal(old.result.stat, false)
-  const fresh = await fetchAsRegistrar(mef.port, pki, pki.registrar, REGISTRAR_ID, again.keId)
+  const fresh = await fetchCredentialsAs(mef.port, pki, pki.registrar, REGISTRAR_ID, again.keId)
   assert.equal(fresh.rsc, 2000)
   assert.ok(fresh.result.stat)
   assert.deepEqual(fresh.result.cred.reveal(), again.targetKey.reveal())
@@ -263,4 +250,88 @@ test('a key procedure\'s refusal is audited once, by the procedure, not again as
   const refused = events.filter((e) => e.outcome.startsWith('refused'))
   assert.deepEqual(refused.map((e) => `${e.action} ${e.outcome}`), ['mef.key-retrieval refused:4004', 'mef.request refused:4004'])
   assertNoSecrets([mef.output()], [dir], [fromHex(KPM_HEX), device.ke.reveal(), device.targetKey.reveal()])
+})
+
+// Coverage 000-15: the Lifetime a Target gets never passes the Ke's Enrolment Expiry (8.3.2.1,
+// table 8.3.2.1-5), and a Target configured with a key lifetime gets at most that (D-89).
+test('fetchCredentials lftm is at most the enrolment expiry, and at most now + 1 h for a Target configured with lifetime=1h', async (t) => {
+  const pki = await createMefPki(t)
+  const dir = dataDir(t)
+  const shortKpm = '5D1A8E3C7B0F2946E8D4C1B7A3F95E0264C8B1D7E3A9F5C2B6D0E4A8C1F7B3D9'
+  await withStore(dir, async (store) => {
+    await addEnrolee(store, { kpmId: KPM_ID, kpm: KPM_HEX, enroleeId: DEVICE_ID, enrolmentExpiry: '1d', targets: [`22:${REGISTRAR_ID}`] }, new Date())
+    await addEnrolee(store, { kpmId: 'kpm-0003@mef.example.com', kpm: shortKpm, enroleeId: '//m2m.example.com/Sdev03', enrolmentExpiry: '1d', targets: [`22:${REGISTRAR_ID}:lifetime=1h`] }, new Date())
+  })
+  const mef = await startMef(t, { dataDir: dir, pki })
+  const enrolWith = (kpmId: string, kpmHex: string) => enrol({
+    mefUrl: `https://127.0.0.1:${mef.port}`, mefFqdn: MEF_FQDN, credential: { kind: 'psk', kpmId, kpm: new SecretBytes(fromHex(kpmHex)) },
+    target: { enroleeBId: REGISTRAR_ID }, adminFqdn: ADMIN,
+  })
+  const plain = await enrolWith(KPM_ID, KPM_HEX)
+  const short = await enrolWith('kpm-0003@mef.example.com', shortKpm)
+  const expiries = await withStore(dir, (store) => store.transaction(async (tx) => {
+    const out = new Map<string, Date>()
+    for (const enrolee of await tx.enrolees.list()) {
+      for (const e of await tx.enrolments.listByEnrolee(enrolee.enroleeRef, new Date())) out.set(e.keId, e.expiresAt)
+    }
+    return out
+  }))
+  const lifetimeOf = async (keId: string): Promise<{ lftm: Date; before: number; after: number }> => {
+    const before = Date.now()
+    const fetched = await fetchCredentialsAs(mef.port, pki, pki.registrar, REGISTRAR_ID, keId)
+    const after = Date.now()
+    assert.equal(fetched.rsc, 2000)
+    assert.ok(fetched.result.stat)
+    const lftm = parseTimestamp(fetched.result.lftm)
+    assert.ok(lftm !== undefined, `lftm ${fetched.result.lftm} is an m2m:timestamp`)
+    return { lftm, before, after }
+  }
+
+  const plainExpiry = expiries.get(plain.keId)
+  assert.ok(plainExpiry !== undefined, 'the first enrolment is stored')
+  const p = await lifetimeOf(plain.keId)
+  assert.ok(p.lftm.getTime() <= plainExpiry.getTime(), `lftm ${p.lftm.toISOString()} ≤ Ke expiry ${plainExpiry.toISOString()}`)
+  // Without a key lifetime the Ke expiry is the bound itself (in whole seconds).
+  assert.ok(p.lftm.getTime() > plainExpiry.getTime() - 1000, 'without a key lifetime, lftm is the Ke expiry')
+
+  const shortExpiry = expiries.get(short.keId)
+  assert.ok(shortExpiry !== undefined, 'the second enrolment is stored')
+  const s = await lifetimeOf(short.keId)
+  assert.ok(s.lftm.getTime() <= s.after + 3_600_000, `lftm ${s.lftm.toISOString()} ≤ now + 1 h`)
+  assert.ok(s.lftm.getTime() > s.before + 3_600_000 - 1000, 'the 1 h key lifetime is the bound, not something shorter')
+  assert.ok(s.lftm.getTime() < shortExpiry.getTime(), 'and it is below the 1 d Ke expiry')
+  assertNoSecrets([mef.output()], [dir], [fromHex(KPM_HEX), fromHex(shortKpm), plain.ke.reveal(), plain.targetKey.reveal(), short.ke.reveal(), short.targetKey.reveal()])
+})
+
+// Coverage 004-01 (seed 004 x.1.2.1.1): a manufacturer-issued device certificate whose only
+// identity is an RFC 4108 hardwareModuleName enrols; the MEF identifies it by that hardware id
+// (Credential-ID 31-<hwType>-<serial>, D-88), and that is the Enrolee-ID a Target is handed.
+test('a device certificate carrying only a hardwareModuleName enrols; the Registrar fetches its key with enid = 31-<hwType>-<serial>', async (t) => {
+  const pki = await createMefPki(t)
+  const dir = dataDir(t)
+  const hwType = '1.3.6.1.4.1.99999.1'
+  const serialHex = '0A1B2C3D4E5F'
+  const hwDevice = await pki.issueDevice('acme sensor 0A1B2C3D4E5F', { hardwareModule: { hwType, serialHex } })
+  await withStore(dir, (store) => addEnrolee(store, {
+    trustAnchorPem: pki.deviceCa.cert, expectedIdentity: `device:${hwType}:${serialHex.toLowerCase()}`, enrolmentExpiry: '1d', targets: [`22:${REGISTRAR_ID}`],
+  }, new Date()))
+  const mef = await startMef(t, { dataDir: dir, pki })
+  const credentialId = `31-${hwType}-${serialHex}`
+  const enrolHw = (originator?: string) => enrol({
+    mefUrl: `https://127.0.0.1:${mef.port}`, mefFqdn: MEF_FQDN,
+    credential: { kind: 'certificate', certPem: hwDevice.cert, keyPem: hwDevice.key, mefCaPem: pki.mefCa.cert },
+    target: { enroleeBId: REGISTRAR_ID }, adminFqdn: ADMIN, ...(originator === undefined ? {} : { originator }),
+  })
+  // The SDK cannot guess an originator from a certificate without an M2M-ID URI: it says so.
+  await assert.rejects(enrolHw(), { code: 'M2MSEC_CLIENT_INPUT_INVALID' })
+  const device = await enrolHw(credentialId)
+  assert.equal(device.registration.clientId, credentialId, 'no Enrolee-ID configured: the Client ID is the Credential-ID (OQ-20)')
+
+  const fetched = await fetchCredentialsAs(mef.port, pki, pki.registrar, REGISTRAR_ID, device.keId)
+  assert.equal(fetched.rsc, 2000)
+  assert.ok(fetched.result.stat)
+  assert.equal(fetched.result.enid, credentialId, 'the identity handed to the Target is the SAN hardware id')
+  assert.deepEqual(fetched.result.cred.reveal(), device.targetKey.reveal())
+  assert.equal(await pskHandshake(t, device.keId, fetched.result.cred, device.targetKey), device.keId)
+  assertNoSecrets([mef.output()], [dir], [device.ke.reveal(), device.targetKey.reveal()])
 })

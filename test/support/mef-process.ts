@@ -3,14 +3,16 @@
  * spawned with `process.execPath` on the built CLI, port 0, the JSON ready line read from
  * stdout, SIGTERM in `t.after` (SIGKILL after a grace period) with its exit status checked.
  * Also: the test PKI of an MEF deployment, `runCli` for one-shot operator commands against the
- * same data directory, and `assertNoSecrets` over captured output and the data directory's
- * database files.
+ * same data directory, `assertNoSecrets` over captured output and the data directory's
+ * database files, and `fetchCredentialsAs`: a Target's fetchCredentials over mutual TLS.
  */
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createTestPki, tempDir, type Pem } from './tls-fixtures.js'
+import { OPERATION, fetchCredentialsTo, readFetchCredentialsResult, type FetchCredentialsResult } from '../../src/onem2m/index.js'
+import { connectCertificate, createOneM2mClient } from '../../src/transport/index.js'
+import { createTestPki, tempDir, type Pem, type TestSan } from './tls-fixtures.js'
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js')
 
@@ -31,6 +33,8 @@ export interface MefPki {
   readonly deviceCa: Pem
   readonly device: Pem
   readonly untrustedDevice: Pem
+  /** Another client certificate under the device CA (the one `serve mef --enrolee-ca` trusts). */
+  issueDevice(subject: string, san: TestSan): Promise<Pem>
   /** Paths of the PEM files (for the CLI and openssl). */
   readonly files: Readonly<Record<'mefCert' | 'mefKey' | 'mefCa' | 'targetCa' | 'deviceCa' | 'deviceCert' | 'deviceKey' | 'untrustedCert' | 'untrustedKey', string>>
 }
@@ -59,7 +63,8 @@ export async function createMefPki(t: After): Promise<MefPki> {
     untrustedCert: await dir.write('untrusted.pem', untrustedDevice.cert),
     untrustedKey: await dir.write('untrusted.key', untrustedDevice.key),
   }
-  return { mefCa: mefCa.ca, mef, targetCa: targetCa.ca, registrar, otherRegistrar, deviceCa: deviceCa.ca, device, untrustedDevice, files }
+  const issueDevice = (subject: string, san: TestSan): Promise<Pem> => deviceCa.issue(subject, san, { serverAuth: false })
+  return { mefCa: mefCa.ca, mef, targetCa: targetCa.ca, registrar, otherRegistrar, deviceCa: deviceCa.ca, device, untrustedDevice, issueDevice, files }
 }
 
 export interface MefProcess {
@@ -113,6 +118,21 @@ export async function startMef(t: After, args: { dataDir: string; pki: MefPki; m
     })
   })
   return { port, child, output: () => text }
+}
+
+/**
+ * An Enrolment Target's fetchCredentials (RETRIEVE `fetchCredentials/<KeID>/<suid>`) over
+ * mutually authenticated TLS with its FQDN certificate `cert`, as originator `fr`.
+ */
+export async function fetchCredentialsAs(port: number, pki: MefPki, cert: Pem, fr: string, keId: string, suid = 22): Promise<{ rsc: number | undefined; result: FetchCredentialsResult }> {
+  const socket = await connectCertificate({ port, servername: MEF_FQDN, credential: { cert: cert.cert, key: cert.key }, trustAnchors: [pki.mefCa.cert] })
+  const client = createOneM2mClient(socket, { host: MEF_FQDN })
+  try {
+    const reply = await client.send({ op: OPERATION.RETRIEVE, to: fetchCredentialsTo({ keId, suid }), fr, rqi: 'f1', rvi: '3' })
+    return { rsc: reply.primitive.rsc, result: readFetchCredentialsResult(reply.primitive.pc) }
+  } finally {
+    client.close()
+  }
 }
 
 export interface CliResult {

@@ -228,3 +228,25 @@ test('4105 CONFLICT: a RelativeKeyID is never silently changed — a second CREA
   await mef.store.transaction((tx) => tx.keyRegistrations.delete(MEF_FQDN, KC_ID_HEX))
   await refusedUnchanged(mef, source, skr(mef, {}), 4105, 'id of a deleted registration', fakeSession())
 })
+
+test('A 11.1 / coverage 001-06: one MEF, two adminFQDNs — a client registers keys under its own stakeholder only (4103 across)', async (t) => {
+  const { mef, source } = await setup(t)
+  const TRUST_ENABLER = 'trust-enabler.example.org'
+  // A client of the delegated stakeholder Y, registered with the same MEF under Y's adminFQDN.
+  const clientY = await addEnrolee(mef, { clientId: '//trust-enabler.example.org/Sdev-y', adminFqdn: TRUST_ENABLER })
+  const kyv = Buffer.from(SUPPLIED_KEY_HEX, 'hex').toString('base64')
+  const underY = { adfq: TRUST_ENABLER, tgis: ['//trust-enabler.example.org/in-cse'], kyv }
+
+  const own = await register(mef, clientY, skr(mef, underY))
+  assert.equal(own.response.rsc, 2001, 'Y under Y')
+  assert.equal(bodyOf(own).adfq, TRUST_ENABLER)
+  assert.equal(bodyOf(own).clid, '//trust-enabler.example.org/Sdev-y')
+
+  await refusedUnchanged(mef, clientY, skr(mef, { kyv }), 4103, 'client of Y registering under X')
+  await refusedUnchanged(mef, source, skr(mef, underY), 4103, 'client of X registering under Y')
+  // The exported-key path is refused just the same, before any export.
+  const session = fakeSession()
+  await refusedUnchanged(mef, source, skr(mef, { adfq: TRUST_ENABLER }), 4103, 'client of X, exported key, under Y', session)
+  assert.deepEqual(session.exports, [], 'nothing exported for a cross-stakeholder request')
+  assert.equal((await register(mef, source, skr(mef, { kyv }))).response.rsc, 2001, 'X under X')
+})
