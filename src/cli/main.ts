@@ -13,6 +13,10 @@ import { registerKeyCommands } from './commands/key.js'
 import { registerServeCommand } from './commands/serve.js'
 import { registerMafCommands } from './commands/maf.js'
 import { registerServeMafCommand } from './commands/serve-maf.js'
+import { registerServeCseCommand } from './commands/serve-cse.js'
+import { registerServeGatewayCommand } from './commands/serve-gateway.js'
+import { registerRuleCommands } from './commands/rule.js'
+import { registerPskCommands } from './commands/psk.js'
 import { registerUpCommand } from './commands/up.js'
 import { openDataDirectoryAuditSource } from './data-directory-audit.js'
 import { UsageError } from './options.js'
@@ -38,7 +42,12 @@ export function buildProgram(): Command {
   registerEnrolmentCommands(program)
   registerEnrolCommand(program)
   registerKeyCommands(program)
-  registerServeMafCommand(registerServeCommand(program))
+  const serve = registerServeCommand(program)
+  registerServeMafCommand(serve)
+  registerServeCseCommand(serve)
+  registerServeGatewayCommand(serve)
+  registerRuleCommands(program)
+  registerPskCommands(program)
   registerMafCommands(program)
   return program
 }

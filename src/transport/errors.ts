@@ -22,6 +22,7 @@ export type TransportErrorCode =
   /** The peer's certificate chain did not validate against the configured trust anchors. */
   | 'M2MSEC_TLS_PEER_UNTRUSTED'
   | 'M2MSEC_TLS_PEER_REFUSED'
+  | 'M2MSEC_HTTP_EXCHANGE_FAILED'
   /** The peer's certificate does not carry the configured identifier (TS-0003 8.1.2.5 step 3.1). */
   | 'M2MSEC_TLS_PEER_ID_MISMATCH'
   /** Keying material was asked of a connection that is not an established TLS 1.2 session. */

@@ -13,3 +13,5 @@ export type { PskClientOptions, CertificateClientOptions } from './tls/client.js
 export { createSecureHttpServer, requestConnection, pinnedAgent } from './http/secure-http.js'
 export { createOneM2mHttpServer, createOneM2mClient } from './http/onem2m-http.js'
 export type { OneM2mHandler, OneM2mReply, OneM2mRequestContext, OneM2mServerOptions, OneM2mClient, OneM2mClientOptions } from './http/onem2m-http.js'
+export { createPlainOneM2mHttpServer, sendPlainOneM2mRequest } from './http/plain-http.js'
+export type { PlainOneM2mHandler, PlainOneM2mRequestContext, PlainOneM2mSendOptions } from './http/plain-http.js'
