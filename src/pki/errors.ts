@@ -8,6 +8,8 @@ import { M2mSecError } from '../core/index.js'
 /** Codes thrown by src/pki. Add, never rename. */
 export type PkiErrorCode =
   /** A certificate or one of its extensions does not parse as DER X.509. */
-  'M2MSEC_PKI_CERT_MALFORMED'
+  | 'M2MSEC_PKI_CERT_MALFORMED'
+  /** The development CA files of a data directory are incomplete, unusable, not private, or cannot be written. */
+  | 'M2MSEC_PKI_DEV_CA_INVALID'
 
 export class PkiError extends M2mSecError<PkiErrorCode> {}

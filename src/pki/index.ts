@@ -4,3 +4,7 @@ export { subjectAltNames, OID_HARDWARE_MODULE_NAME } from './subject-alt-name.js
 export type { SanEntry } from './subject-alt-name.js'
 export { verifyPeerCertificate, sanMatches, peerIdentifiers } from './peer-certificate.js'
 export type { ExpectedPeerIdentity, PeerRefusal, PeerVerdict, PeerCertificateInput, PeerIdentifiers } from './peer-certificate.js'
+export { createDevCa, issueDevCertificate, certificateFingerprint, checkDevCa, checkDevCertificate } from './dev-ca.js'
+export type { PemCredential, DevCaOptions, DevCertificateOptions, DevCertificateUsage, DevCredentialProblem } from './dev-ca.js'
+export { ensureDevPki } from './dev-pki.js'
+export type { DevPki, DevPkiLeaf, DevPkiLeafSpec, DevPkiOptions } from './dev-pki.js'

@@ -1,0 +1,108 @@
+/**
+ * `<data>/endpoints.json`: where a running `m2msec up` listens, for tools and scripts (issue 8):
+ * role → URL to dial, FQDN to name (SNI, Host, `--mef-fqdn`), and the CA certificate that
+ * verifies it. Written atomically once every role listens (a reader never sees half a file, and
+ * its presence means "ready"); on a clean shutdown it is renamed to endpoints.previous.json, from
+ * which the next start takes its ports again. No secret goes in it.
+ */
+import { randomBytes } from 'node:crypto'
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { RoleName, RunningRole } from './role-registry.js'
+
+export const ENDPOINTS_FILE = 'endpoints.json'
+export const PREVIOUS_ENDPOINTS_FILE = 'endpoints.previous.json'
+export const ENDPOINTS_VERSION = 1
+
+export interface RoleEndpoint {
+  readonly url: string
+  readonly fqdn: string
+  readonly caCertificate: string
+}
+
+export interface EndpointsDocument {
+  readonly version: typeof ENDPOINTS_VERSION
+  readonly pid: number
+  readonly startedAt: string
+  readonly dataDir: string
+  readonly caCertificate: string
+  /** Upper-case hex SHA-256 of the CA certificate (DER), to pin it. */
+  readonly caFingerprint: string
+  readonly roles: Readonly<Partial<Record<RoleName, RoleEndpoint>>>
+}
+
+export function endpointsDocument(input: {
+  readonly dataDir: string
+  readonly caCertificate: string
+  readonly caFingerprint: string
+  readonly roles: readonly RunningRole[]
+  readonly now: Date
+}): EndpointsDocument {
+  const roles: Partial<Record<RoleName, RoleEndpoint>> = {}
+  for (const role of input.roles) roles[role.name] = { url: role.url, fqdn: role.fqdn, caCertificate: input.caCertificate }
+  return {
+    version: ENDPOINTS_VERSION, pid: process.pid, startedAt: input.now.toISOString(), dataDir: input.dataDir,
+    caCertificate: input.caCertificate, caFingerprint: input.caFingerprint, roles,
+  }
+}
+
+/** Temporary file and rename: readers see no file or the whole file. */
+export function writeEndpointsFile(dataDir: string, document: EndpointsDocument): string {
+  const path = join(dataDir, ENDPOINTS_FILE)
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  writeFileSync(temp, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o644, flag: 'wx' })
+  renameSync(temp, path)
+  return path
+}
+
+/** Moves endpoints.json aside (it no longer says where anything listens), keeping it for the next start's ports. */
+export function retireEndpointsFile(dataDir: string): void {
+  try {
+    renameSync(join(dataDir, ENDPOINTS_FILE), join(dataDir, PREVIOUS_ENDPOINTS_FILE))
+  } catch {
+    // Already gone (removed by hand, or never written because a role failed to start).
+  }
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The pid of an `up` that is still running on `dataDir` (its endpoints.json names a live
+ * process), else undefined. A file left by a crashed run names a dead pid and does not count.
+ */
+export function runningUpPid(dataDir: string): number | undefined {
+  const parsed = readJson(join(dataDir, ENDPOINTS_FILE))
+  const pid = typeof parsed === 'object' && parsed !== null && 'pid' in parsed ? Number(parsed.pid) : NaN
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return undefined
+  try {
+    process.kill(pid, 0)
+    return pid
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else, which still means "running".
+    return typeof error === 'object' && error !== null && 'code' in error && error.code === 'EPERM' ? pid : undefined
+  }
+}
+
+/**
+ * The ports a previous run listened on, by role: `up` asks for them again so URLs stay the same
+ * across restarts (credential files record the MEF URL). A leftover endpoints.json (a run that
+ * did not stop cleanly) wins over endpoints.previous.json; anything unreadable counts as none.
+ */
+export function previousPorts(dataDir: string): ReadonlyMap<RoleName, number> {
+  const ports = new Map<RoleName, number>()
+  const parsed = readJson(join(dataDir, ENDPOINTS_FILE)) ?? readJson(join(dataDir, PREVIOUS_ENDPOINTS_FILE))
+  const roles = typeof parsed === 'object' && parsed !== null && 'roles' in parsed ? parsed.roles : undefined
+  if (typeof roles !== 'object' || roles === null) return ports
+  for (const [name, entry] of Object.entries(roles)) {
+    const url = typeof entry === 'object' && entry !== null && 'url' in entry && typeof entry.url === 'string' ? entry.url : ''
+    const port = Number(/:(\d{1,5})$/.exec(url)?.[1])
+    if (port > 0 && port < 65536) ports.set(name as RoleName, port)
+  }
+  return ports
+}

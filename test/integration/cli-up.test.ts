@@ -1,0 +1,178 @@
+// `m2msec up` as a newcomer meets it (issue 8): the built CLI started on a fresh data directory
+// creates the development CA, role certificates, KEK and database, writes endpoints.json once
+// every role listens, and prints next commands that work exactly as printed (run here through
+// sh, `npx m2msec` replaced by the built CLI): `enrolee add` against the same data directory
+// from another process, `enrol` at the MEF towards the MAF, and `maf register` with the new
+// KeID (the MAF fetches Km from the MEF over the network, in the same process). SIGTERM stops it
+// with exit 0; a second start reuses the CA, KEK and ports, and the enrolment still works. Ends
+// with no key bytes in any output or database file.
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test, type TestContext } from 'node:test'
+import { fromHex } from '../../src/core/index.js'
+import { readCredentialFile } from '../../src/client/index.js'
+import { assertNoSecrets, runCli } from '../support/mef-process.js'
+
+const CLI = join(process.cwd(), 'dist', 'cli', 'main.js')
+const STOP_BOUND_MS = 10_000
+
+interface Endpoints {
+  readonly pid: number
+  readonly caCertificate: string
+  readonly caFingerprint: string
+  readonly roles: Record<string, { readonly url: string; readonly fqdn: string; readonly caCertificate: string }>
+}
+
+interface UpProcess {
+  readonly child: ChildProcessWithoutNullStreams
+  readonly endpoints: Endpoints
+  readonly stdout: () => string
+  readonly output: () => string
+  /** SIGTERM; resolves with the exit code, failing when it takes longer than the bound. */
+  stop(): Promise<number | null>
+}
+
+function childEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  delete env.M2MSEC_KEK
+  delete env.M2MSEC_KEK_PREVIOUS
+  return env
+}
+
+/** Spawns `up` and resolves once it printed its summary and endpoints.json exists. */
+async function startUp(t: TestContext, dataDir: string): Promise<UpProcess> {
+  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir], { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv() })
+  let stdout = ''
+  let all = ''
+  child.stdout.on('data', (c: Buffer) => ((stdout += c.toString('utf8')), (all += c.toString('utf8'))))
+  child.stderr.on('data', (c: Buffer) => (all += c.toString('utf8')))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for the up summary; output:\n${all}`)), 30_000)
+    const check = (): void => {
+      if (!stdout.includes('Stop with Ctrl-C.')) return
+      clearTimeout(timer)
+      resolve()
+    }
+    child.stdout.on('data', check)
+    void exited.then((code) => (clearTimeout(timer), reject(new Error(`up exited (${code}) before it was ready; output:\n${all}`))))
+  })
+  const endpoints = JSON.parse(readFileSync(join(dataDir, 'endpoints.json'), 'utf8')) as Endpoints
+  return {
+    child, endpoints, stdout: () => stdout, output: () => all,
+    async stop() {
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_BOUND_MS)
+      const code = await exited
+      clearTimeout(timer)
+      assert.equal(child.signalCode, null, `up did not stop within ${STOP_BOUND_MS} ms; output:\n${all}`)
+      return code
+    },
+  }
+}
+
+/** The shell lines `up` printed under "Try a first enrolment", with `npx m2msec` → the built CLI. */
+function printedSteps(stdout: string): string[] {
+  const after = stdout.split('Try a first enrolment')[1] ?? ''
+  return after.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('mkdir ') || l.startsWith('npx m2msec '))
+    .map((l) => l.replace(/^npx m2msec /, `"${process.execPath}" "${CLI}" `))
+}
+
+async function sh(line: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('/bin/sh', ['-c', line], { cwd, env: childEnv() })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')))
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  return { code, stdout, stderr }
+}
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex')
+}
+
+function mode(path: string): string {
+  return (statSync(path).mode & 0o777).toString(8)
+}
+
+test('m2msec up creates the data directory, serves MEF and MAF, its printed enrol and MAF register commands work, and a second start reuses CA, KEK and ports', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'm2msec-up-'))
+  t.after(() => rmSync(root, { recursive: true, force: true }))
+  const dataDir = join(root, 'data')
+  const texts: string[] = []
+
+  const first = await startUp(t, dataDir)
+  assert.match(first.stdout(), /created: development CA and role certificates, KEK, database/)
+  const { roles } = first.endpoints
+  assert.deepEqual(Object.keys(roles).sort(), ['maf', 'mef'])
+  assert.deepEqual([roles.mef?.fqdn, roles.maf?.fqdn], ['mef.m2msec.localhost', 'maf.m2msec.localhost'])
+  for (const role of Object.values(roles)) {
+    assert.match(role.url, /^https:\/\/127\.0\.0\.1:\d+$/)
+    assert.equal(role.caCertificate, join(dataDir, 'pki', 'ca.pem'))
+  }
+  assert.equal(first.endpoints.pid, first.child.pid)
+  for (const key of ['kek', 'pki/ca.key', 'pki/mef.key', 'pki/maf.key']) assert.equal(mode(join(dataDir, key)), '600', `${key} is private`)
+
+  // The newcomer's next commands, exactly as printed: operator CLI on the same database from another process, then the device.
+  const steps = printedSteps(first.stdout())
+  assert.equal(steps.length, 4, first.stdout())
+  const results = []
+  for (const line of steps) {
+    const r = await sh(line, root)
+    texts.push(r.stdout, r.stderr)
+    assert.equal(r.code, 0, `${line}\n${r.stdout}${r.stderr}\nup output:\n${first.output()}`)
+    results.push(r)
+  }
+  const device = /--credential-file (\S+)/.exec(steps[2]!)![1]!
+  assert.ok(device.startsWith(join(dataDir, 'devices')), 'device files stay inside the (git-ignored) data directory')
+  const keId = /KeID\s+([0-9A-F]{32}@mef\.m2msec\.localhost)/.exec(results[2]!.stdout)?.[1]
+  assert.ok(keId, results[2]!.stdout)
+  const registration = JSON.parse(results[3]!.stdout.trim()) as { clientId: string; assignedKmId: string }
+  assert.match(registration.assignedKmId, /^[0-9A-F]{32}@maf\.m2msec\.localhost$/, 'the MAF accepted the KeID (Km fetched from the MEF) and assigned a KmID')
+  assert.match(registration.clientId, /^\/\/m2msec\.localhost\/Sdev[0-9a-f]{4}$/, 'the EnroleeID the MEF handed the MAF')
+
+  const stopped = await first.stop()
+  assert.equal(stopped, 0, `up exited ${stopped} on SIGTERM; output:\n${first.output()}`)
+  assert.equal(existsSync(join(dataDir, 'endpoints.json')), false, 'endpoints.json is retired on a clean stop')
+  texts.push(first.output())
+
+  const fingerprints = { kek: sha256(join(dataDir, 'kek')), ca: sha256(join(dataDir, 'pki', 'ca.pem')), mef: sha256(join(dataDir, 'pki', 'mef.pem')) }
+  const second = await startUp(t, dataDir)
+  assert.match(second.stdout(), /reused: development CA, KEK, database/)
+  assert.deepEqual({ kek: sha256(join(dataDir, 'kek')), ca: sha256(join(dataDir, 'pki', 'ca.pem')), mef: sha256(join(dataDir, 'pki', 'mef.pem')) }, fingerprints)
+  assert.equal(second.endpoints.caFingerprint, first.endpoints.caFingerprint)
+  assert.deepEqual(second.endpoints.roles, first.endpoints.roles, 'same URLs after a restart (ports of the last run reused)')
+
+  // The registration survives the restart: the MAF at the same URL still knows the KmID, whose Km was sealed under the reused KEK.
+  const kcFile = join(root, 'kc.hex')
+  const again = await sh(`"${process.execPath}" "${CLI}" maf key register --maf-url ${roles.maf!.url} --maf-fqdn maf.m2msec.localhost --credential-file ${device} --psk-identity ${registration.assignedKmId} --admin-fqdn m2msec.localhost --target //m2msec.localhost/CSE-B --key-out ${kcFile}`, root)
+  texts.push(again.stdout, again.stderr)
+  assert.equal(again.code, 0, `${again.stdout}${again.stderr}\nup output:\n${second.output()}`)
+  assert.match(again.stdout, /[0-9A-F]{32}@maf\.m2msec\.localhost/, 'a Key Identifier of the MAF')
+
+  // A second up on the same directory is refused while the first runs.
+  const twice = await runCli(['up', '--data-dir', dataDir])
+  texts.push(twice.stdout, twice.stderr)
+  assert.equal(twice.code, 2, twice.stderr)
+  assert.match(twice.stderr, /already running/)
+
+  assert.equal(await second.stop(), 0, second.output())
+  texts.push(second.output())
+  const verify = await runCli(['audit', 'verify', '--data-dir', dataDir])
+  assert.equal(verify.code, 0, `one audit chain for both roles stays intact: ${verify.stdout}${verify.stderr}`)
+
+  const credential = readCredentialFile(device)
+  const kpm = fromHex(readFileSync(device.replace('credential.json', 'kpm.hex'), 'utf8').trim())
+  const caKey = readFileSync(join(dataDir, 'pki', 'ca.key'), 'utf8')
+  const caKeyBody = caKey.replace(/-----[^-]+-----|\s/g, '')
+  for (const text of texts) assert.ok(!text.includes(caKeyBody), 'the CA private key appears in an output')
+  assertNoSecrets(texts, [dataDir], [kpm, credential.ke.reveal(), credential.targetKey.reveal(), fromHex(readFileSync(kcFile, 'utf8').trim()), readFileSync(join(dataDir, 'kek'))])
+})
