@@ -7,25 +7,19 @@
  * connection to offer its handler; the client sends one primitive to an `http:`/`https:` URL,
  * which is how a CSE reaches a pointOfAccess (wire.md §9.2).
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import {
   DEFAULT_LIMITS,
-  decodeHttpRequest,
-  decodeHttpResponse,
   encodeHttpRequest,
-  encodeHttpResponse,
-  errorResponse,
-  requestContextOf,
   OneM2mError,
+  type DecodedHttpRequest,
   type DecodedHttpResponse,
-  type HttpHeaders,
-  type HttpRequestMessage,
   type OneM2mLimits,
   type RequestPrimitive,
 } from '../../onem2m/index.js'
 import { TransportError } from '../errors.js'
-import type { OneM2mReply, OneM2mServerOptions } from './onem2m-http.js'
+import { oneM2mRequestListener, readOneM2mResponse, type OneM2mReply, type OneM2mServerOptions } from './onem2m-exchange.js'
 
 /** What a plain-HTTP handler knows about a request besides its primitive: nothing authenticated. */
 export interface PlainOneM2mRequestContext {
@@ -35,75 +29,13 @@ export interface PlainOneM2mRequestContext {
 
 export type PlainOneM2mHandler = (request: RequestPrimitive, context: PlainOneM2mRequestContext) => Promise<OneM2mReply>
 
-function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
-      reject(new OneM2mError('M2MSEC_ONEM2M_TOO_LARGE', 'bad-input', `body is over the limit of ${maxBytes} bytes`))
-      return
-    }
-    const chunks: Buffer[] = []
-    let length = 0
-    const timer = setTimeout(() => {
-      req.destroy()
-      reject(new OneM2mError('M2MSEC_ONEM2M_MALFORMED', 'bad-input', 'request body did not arrive in time'))
-    }, timeoutMs)
-    req.on('data', (chunk: Buffer) => {
-      length += chunk.length
-      if (length > maxBytes) {
-        clearTimeout(timer)
-        req.destroy()
-        reject(new OneM2mError('M2MSEC_ONEM2M_TOO_LARGE', 'bad-input', `body is over the limit of ${maxBytes} bytes`))
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => {
-      clearTimeout(timer)
-      resolve(new Uint8Array(Buffer.concat(chunks, length)))
-    })
-    req.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-  })
-}
-
-function writeReply(res: ServerResponse, reply: OneM2mReply, mediaType: string | undefined): void {
-  const message = encodeHttpResponse(reply.response, {
-    ...(reply.createdResourceId === undefined ? {} : { createdResourceId: reply.createdResourceId }),
-    ...(mediaType === undefined ? {} : { mediaType }),
-  })
-  res.writeHead(message.status, message.headers as Record<string, string>)
-  res.end(message.body)
-}
-
 /** An http.Server (not yet listening) answering every request with `handler`. */
 export function createPlainOneM2mHttpServer(handler: PlainOneM2mHandler, options: OneM2mServerOptions = {}): Server {
-  const limits = options.limits ?? DEFAULT_LIMITS
-  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const raw: HttpRequestMessage = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers as HttpHeaders, body: new Uint8Array(0) }
-    let primitive: RequestPrimitive | undefined
-    let mediaType: string | undefined
-    try {
-      const body = await readBody(req, limits.maxBodyBytes, bodyTimeoutMs)
-      const decoded = decodeHttpRequest({ ...raw, body }, { limits, ...(options.releaseVersions ? { releaseVersions: options.releaseVersions } : {}) })
-      primitive = decoded.primitive
-      mediaType = decoded.responseMediaType
-      const context: PlainOneM2mRequestContext = {
-        ...(req.socket.remoteAddress === undefined ? {} : { remoteAddress: req.socket.remoteAddress }),
-        ...(decoded.host === undefined ? {} : { host: decoded.host }),
-      }
-      writeReply(res, await handler(primitive, context), mediaType)
-    } catch (error) {
-      options.onError?.(error, primitive)
-      const context = primitive === undefined ? requestContextOf(raw) : { rqi: primitive.rqi, ...(primitive.rvi === undefined ? {} : { rvi: primitive.rvi }) }
-      if (!res.headersSent && !res.destroyed) writeReply(res, { response: errorResponse(error, context, options.rscOverrides) }, mediaType)
-    }
-  }
-  return createServer((req, res) => {
-    void serve(req, res)
+  const contextOf = (req: IncomingMessage, decoded: DecodedHttpRequest): PlainOneM2mRequestContext => ({
+    ...(req.socket.remoteAddress === undefined ? {} : { remoteAddress: req.socket.remoteAddress }),
+    ...(decoded.host === undefined ? {} : { host: decoded.host }),
   })
+  return createServer(oneM2mRequestListener(handler, contextOf, options))
 }
 
 export interface PlainOneM2mSendOptions {
@@ -112,23 +44,6 @@ export interface PlainOneM2mSendOptions {
   readonly timeoutMs?: number
 }
 
-function readResponse(res: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let length = 0
-    res.on('data', (chunk: Buffer) => {
-      length += chunk.length
-      if (length > maxBytes) {
-        res.destroy()
-        reject(new OneM2mError('M2MSEC_ONEM2M_TOO_LARGE', 'bad-input', `response body is over the limit of ${maxBytes} bytes`))
-        return
-      }
-      chunks.push(chunk)
-    })
-    res.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks, length))))
-    res.on('error', reject)
-  })
-}
 
 /**
  * Sends one primitive to `url` and decodes the answer. The URL, not the primitive's `to`, decides
@@ -156,9 +71,7 @@ export function sendPlainOneM2mRequest(url: string, primitive: RequestPrimitive,
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest
     const path = `${target.pathname}${target.search}`
     const req = send(target, { method: message.method, path, headers: message.headers as Record<string, string> }, (res) => {
-      readResponse(res, limits.maxBodyBytes)
-        .then((body) => resolve(decodeHttpResponse({ status: res.statusCode ?? 0, headers: res.headers as HttpHeaders, body }, { limits })))
-        .catch(reject)
+      readOneM2mResponse(res, limits).then(resolve, reject)
     })
     req.setTimeout(timeoutMs, () => req.destroy(new TransportError('M2MSEC_HTTP_EXCHANGE_FAILED', 'unavailable', `no oneM2M response within ${timeoutMs} ms`)))
     req.on('error', (error) => reject(error instanceof TransportError || error instanceof OneM2mError ? error : new TransportError('M2MSEC_HTTP_EXCHANGE_FAILED', 'unavailable', 'the HTTP request failed', { cause: error })))
