@@ -41,6 +41,22 @@ async function applyPending(db: Kysely<Database>, dialect: StoreDialect, list: r
   return done
 }
 
+/**
+ * Whether every known version is already applied, read without any lock. A reader (`audit
+ * verify`, an operator command beside a running `up`) then never takes the write lock; when
+ * anything is missing the locked path below decides again.
+ */
+async function upToDate(db: Kysely<Database>, list: readonly Migration[]): Promise<boolean> {
+  try {
+    const rows = await db.selectFrom('schema_migrations').select('version').execute()
+    const applied = new Set(rows.map((r) => Number(r.version)))
+    const known = Math.max(0, ...list.map((m) => m.version))
+    return list.every((m) => applied.has(m.version)) && Math.max(0, ...applied) <= known
+  } catch {
+    return false // no schema_migrations table yet
+  }
+}
+
 function migrationError(cause: unknown): M2mSecError {
   if (cause instanceof M2mSecError) return cause
   // An unreachable or locked database is not a broken migration: callers retry those.
@@ -54,6 +70,7 @@ function migrationError(cause: unknown): M2mSecError {
  */
 export async function migrate(db: Kysely<Database>, dialect: StoreDialect, now: number, list: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   try {
+    if (await upToDate(db, list)) return []
     if (dialect === 'postgres') {
       return await db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`.execute(trx)

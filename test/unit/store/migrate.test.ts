@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { migrate } from '../../../src/store/migrate.js'
@@ -61,5 +64,27 @@ test('a database newer than this build is refused', async () => {
     await assert.rejects(migrate(db, 'sqlite', 2), { code: 'M2MSEC_STORE_MIGRATION' })
   } finally {
     await db.destroy()
+  }
+})
+
+test('an up-to-date database is opened without taking the write lock', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'm2msec-migrate-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const path = join(dir, 'db.sqlite')
+  const first = new Kysely<Schema>({ dialect: new SqliteDialect({ database: new Database(path) }) })
+  await migrate(first, 'sqlite', 1)
+  await first.destroy()
+  // Another connection holds the write lock, as a running service mid-transaction would.
+  const holder = new Database(path)
+  holder.exec('begin immediate')
+  t.after(() => holder.close())
+  const reader = new Database(path)
+  reader.pragma('busy_timeout = 0')
+  const second = new Kysely<Schema>({ dialect: new SqliteDialect({ database: reader }) })
+  try {
+    assert.deepEqual(await migrate(second, 'sqlite', 2), [])
+  } finally {
+    await second.destroy()
+    holder.exec('rollback')
   }
 })
