@@ -17,6 +17,7 @@ import { registerServeCseCommand } from './commands/serve-cse.js'
 import { registerServeGatewayCommand } from './commands/serve-gateway.js'
 import { registerRuleCommands } from './commands/rule.js'
 import { registerPskCommands } from './commands/psk.js'
+import { registerConnectCommand } from './commands/connect.js'
 import { registerUpCommand } from './commands/up.js'
 import { openDataDirectoryAuditSource } from './data-directory-audit.js'
 import { UsageError } from './options.js'
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerServeGatewayCommand(serve)
   registerRuleCommands(program)
   registerPskCommands(program)
+  registerConnectCommand(program)
   registerMafCommands(program)
   return program
 }

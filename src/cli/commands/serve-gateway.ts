@@ -29,6 +29,9 @@ interface ServeGatewayOptions {
   readonly mefCa: string[]
   readonly maf: string[]
   readonly mafCa: string[]
+  readonly sa2: boolean
+  readonly sa2Listen: string
+  readonly sa2Url?: string
 }
 
 function describe(event: GatewayServiceEvent): Record<string, unknown> {
@@ -62,6 +65,7 @@ function buildConfig(o: ServeGatewayOptions, read: (path: string) => string): Ga
     },
     ...(mef === undefined ? {} : { mef }),
     ...(mafs.length === 0 ? {} : { mafs }),
+    sa2: o.sa2 ? { listen: parseListen(o.sa2Listen), ...(o.sa2Url === undefined ? {} : { publicUrl: o.sa2Url }) } : false,
   }
 }
 
@@ -83,7 +87,7 @@ async function serveGateway(o: ServeGatewayOptions): Promise<void> {
     throw error
   }
   const running = service
-  console.log(JSON.stringify({ role: 'gateway', host: running.host, port: running.port, fqdn: o.fqdn.toLowerCase(), cseId: o.cseId, saefs: Object.keys(config.saefs) }))
+  console.log(JSON.stringify({ role: 'gateway', host: running.host, port: running.port, fqdn: o.fqdn.toLowerCase(), cseId: o.cseId, saefs: Object.keys(config.saefs), ...(running.sa2Url === undefined ? {} : { sa2Url: running.sa2Url }) }))
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGTERM', stop)
@@ -117,5 +121,8 @@ export function registerServeGatewayCommand(serve: Command): void {
     .option('--mef-ca <file>', 'PEM trust anchor of the MEF certificate (repeatable)', collect, [])
     .option('--maf <fqdn=url>', 'MAF to retrieve Kc from: enables the MAF-based SAEF (repeatable)', collect, [])
     .option('--maf-ca <file>', 'PEM trust anchor of MAF certificates (repeatable)', collect, [])
+    .option('--sa2-listen <host:port>', 'plain HTTP listener of the SA2 relay, for the upstream CSE only', '127.0.0.1:0')
+    .option('--sa2-url <url>', 'http://host:port the upstream CSE dials for SA2 (default: the --sa2-listen address)')
+    .option('--no-sa2', 'do not rewrite pointOfAccess nor relay requests to request-reachable entities (no SA2)')
     .action((options: ServeGatewayOptions) => serveGateway(options))
 }

@@ -27,6 +27,8 @@ export interface RouterDeps {
   readonly now: () => Date
   /** Operator-visible facts (never key bytes). */
   readonly onEvent: (event: GatewayRequestEvent) => void
+  /** The body to forward instead of the received one (SA2 poa rewriting, sa2-poa.ts), if any. */
+  readonly rewriteBody?: (r: RoutedRequest) => Uint8Array | undefined
 }
 
 export type GatewayRequestEvent =
@@ -55,7 +57,8 @@ function member(value: JsonValue | undefined, root: string, name: string): strin
 }
 
 function forward(deps: RouterDeps, r: RoutedRequest, origin: string | undefined): Promise<RelayedResponse> {
-  return deps.upstream({ method: r.raw.method ?? 'GET', path: r.raw.url ?? '/', headers: r.raw.headers, body: r.body, origin })
+  const body = deps.rewriteBody?.(r) ?? r.body
+  return deps.upstream({ method: r.raw.method ?? 'GET', path: r.raw.url ?? '/', headers: r.raw.headers, body, origin })
 }
 
 function refuse(deps: RouterDeps, r: RoutedRequest, rsc: number, reason: string): never {

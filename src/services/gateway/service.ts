@@ -25,6 +25,8 @@ import { routeRequest, type GatewayRequestEvent, type RouterDeps } from './route
 import { SAEFS, saefFor, type KcRetriever, type KpsaFetcher, type PeerCredential, type Saef, type SaefDeps, type SaefName } from './saef/index.js'
 import { GatewaySession } from './session.js'
 import { createUpstream, type UpstreamConfig } from './upstream.js'
+import { rewritePoa } from './sa2-poa.js'
+import { loadSa2TokenKey, startSa2Relay, type Sa2Event, type Sa2Relay } from './sa2-relay.js'
 
 export interface GatewayConfig {
   /** The gateway's FQDN: the SNI devices must send (TS-0003 10.2.1). */
@@ -36,6 +38,14 @@ export interface GatewayConfig {
   readonly saefs: Partial<Record<SaefName, unknown>>
   readonly mef?: KeyServerLink
   readonly mafs?: readonly KeyServerLink[]
+  /** SA2 relay for request-reachable entities (sa2-relay.ts); default on at 127.0.0.1:0; false turns it off. */
+  readonly sa2?: Sa2Config | false
+}
+
+export interface Sa2Config {
+  readonly listen?: { readonly host?: string; readonly port?: number }
+  /** Base URL the upstream CSE dials instead of the listen address (NAT, containers). */
+  readonly publicUrl?: string
 }
 
 export type GatewayServiceEvent =
@@ -43,6 +53,7 @@ export type GatewayServiceEvent =
   | { readonly type: 'handshake-refused'; readonly saef: string | null; readonly reason: string; readonly identity?: string }
   | { readonly type: 'resolver-failed'; readonly error: unknown }
   | { readonly type: 'request-failed'; readonly rsc: number; readonly error: unknown }
+  | Sa2Event
 
 export interface GatewayServiceOptions {
   readonly store: Store
@@ -63,6 +74,8 @@ export interface GatewayServiceOptions {
 export interface GatewayService {
   readonly host: string
   readonly port: number
+  /** The SA2 relay's base URL (what rewritten poa entries start with), when SA2 is on. */
+  readonly sa2Url?: string
   close(): Promise<void>
 }
 
@@ -119,6 +132,19 @@ function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Pr
   })
 }
 
+/** The SA2 relay with its token key; `base` is what rewritten poa entries start with. */
+async function startSa2(options: GatewayServiceOptions, fqdn: string, now: () => Date, emit: (event: GatewayServiceEvent) => void): Promise<{ relay: Sa2Relay; key: SecretBytes; base: string }> {
+  const config = options.config.sa2 === false ? {} : options.config.sa2 ?? {}
+  if (config.publicUrl !== undefined && !/^http:\/\/[^/]+$/.test(config.publicUrl)) throw configInvalid('sa2.publicUrl must be http://host:port')
+  const key = await loadSa2TokenKey(options.store)
+  const relay = await startSa2Relay({
+    store: options.store, now, tokenKey: key, gatewayFqdn: fqdn, trustAnchors: options.clientTrustAnchors ?? [],
+    ...(options.credential === undefined ? {} : { credential: options.credential }),
+    listen: { host: config.listen?.host ?? '127.0.0.1', port: config.listen?.port ?? 0 }, onEvent: emit,
+  })
+  return { relay, key, base: config.publicUrl ?? relay.base }
+}
+
 /** Starts a gateway. @throws GatewayError M2MSEC_GATEWAY_CONFIG_INVALID for unusable options. */
 export async function createGatewayService(options: GatewayServiceOptions): Promise<GatewayService> {
   const c = options.config
@@ -173,7 +199,11 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   })
   listener.on('resolveError', (error: unknown) => emit({ type: 'resolver-failed', error }))
 
-  const deps: RouterDeps = { store: options.store, upstream, registrar, now, onEvent: emit }
+  const sa2 = c.sa2 === false ? undefined : await startSa2(options, fqdn, now, emit)
+  const deps: RouterDeps = {
+    store: options.store, upstream, registrar, now, onEvent: emit,
+    ...(sa2 === undefined ? {} : { rewriteBody: (r) => rewritePoa(r.primitive, r.session.context, sa2.key, sa2.base) }),
+  }
   const limits = DEFAULT_LIMITS
   const answer = (res: ServerResponse, error: unknown, context: { rqi?: string; rvi?: string }): void => {
     const response = errorResponse(error, context, { M2MSEC_GATEWAY_UPSTREAM_UNAVAILABLE: RSC.TARGET_NOT_REACHABLE })
@@ -198,14 +228,22 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     }
   }
   const http = createSecureHttpServer(listener, (req, res) => void serve(req, res))
-  const address = await listener.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1')
+  let address
+  try {
+    address = await listener.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1')
+  } catch (error) {
+    await sa2?.relay.close()
+    throw error
+  }
   return {
     host: address.address,
     port: address.port,
+    ...(sa2 === undefined ? {} : { sa2Url: sa2.base }),
     close: async () => {
       http.close()
       http.closeAllConnections()
       await listener.close()
+      await sa2?.relay.close()
       upstream.close()
     },
   }
