@@ -7,5 +7,6 @@ import { TLS_BENCH_GROUPS } from './tls.bench.js'
 import { storeLookupBenchGroup, storeWriteBenchGroup } from './store.bench.js'
 import { mefBenchGroup } from './mef.bench.js'
 import { mafBenchGroup } from './maf.bench.js'
+import { gatewayBenchGroup } from './gateway.bench.js'
 
-export const BENCH_GROUPS: readonly BenchGroup[] = [eccsiBenchGroup, eccsiSignBenchGroup, derivationsBenchGroup, keyWrapBenchGroup, milenageBenchGroup, ...TLS_BENCH_GROUPS, storeWriteBenchGroup, storeLookupBenchGroup, mefBenchGroup, mafBenchGroup]
+export const BENCH_GROUPS: readonly BenchGroup[] = [eccsiBenchGroup, eccsiSignBenchGroup, derivationsBenchGroup, keyWrapBenchGroup, milenageBenchGroup, ...TLS_BENCH_GROUPS, storeWriteBenchGroup, storeLookupBenchGroup, mefBenchGroup, mafBenchGroup, gatewayBenchGroup]

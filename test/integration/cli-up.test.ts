@@ -3,9 +3,13 @@
 // every role listens, and prints next commands that work exactly as printed (run here through
 // sh, `npx m2msec` replaced by the built CLI): `enrolee add` against the same data directory
 // from another process, `enrol` at the MEF towards the MAF, and `maf register` with the new
-// KeID (the MAF fetches Km from the MEF over the network, in the same process). SIGTERM stops it
-// with exit 0; a second start reuses the CA, KEK and ports, and the enrolment still works. Ends
-// with no key bytes in any output or database file.
+// KeID (the MAF fetches Km from the MEF over the network, in the same process); then the gateway
+// lines: `psk add` of a fresh Kpsa bound to an AE-ID and `openssl s_client` typing a raw AE
+// registration into the TLS-PSK session, answered 2001 by the CSE behind the gateway. The same
+// device then enrols for the gateway (SUID 22) and registers its EnroleeID as AE through the SDK:
+// the gateway fetches Kpsa from the MEF during the handshake. SIGTERM stops it with exit 0; a
+// second start reuses the CA, KEK and ports, and the enrolment still works. Ends with no key
+// bytes in any output or database file.
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -15,7 +19,10 @@ import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { fromHex } from '../../src/core/index.js'
 import { readCredentialFile } from '../../src/client/index.js'
+import { OPERATION, RESOURCE_TYPE } from '../../src/onem2m/index.js'
+import { connectPsk, createOneM2mClient } from '../../src/transport/index.js'
 import { assertNoSecrets, runCli } from '../support/mef-process.js'
+import { opensslAvailable } from '../support/openssl.js'
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js')
 const STOP_BOUND_MS = 10_000
@@ -24,7 +31,7 @@ interface Endpoints {
   readonly pid: number
   readonly caCertificate: string
   readonly caFingerprint: string
-  readonly roles: Record<string, { readonly url: string; readonly fqdn: string; readonly caCertificate: string }>
+  readonly roles: Record<string, { readonly url: string; readonly fqdn: string; readonly caCertificate?: string; readonly cseId?: string; readonly cseBaseName?: string }>
 }
 
 interface UpProcess {
@@ -78,10 +85,10 @@ async function startUp(t: TestContext, dataDir: string): Promise<UpProcess> {
   }
 }
 
-/** The shell lines `up` printed under "Try a first enrolment", with `npx m2msec` → the built CLI. */
+/** The shell lines `up` printed from "Try a first enrolment" on, with `npx m2msec` → the built CLI. */
 function printedSteps(stdout: string): string[] {
   const after = stdout.split('Try a first enrolment')[1] ?? ''
-  return after.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('mkdir ') || l.startsWith('npx m2msec '))
+  return after.split('\n').map((l) => l.trim()).filter((l) => /^(mkdir|npx m2msec|printf) /.test(l))
     .map((l) => l.replace(/^npx m2msec /, `"${process.execPath}" "${CLI}" `))
 }
 
@@ -103,7 +110,7 @@ function mode(path: string): string {
   return (statSync(path).mode & 0o777).toString(8)
 }
 
-test('m2msec up creates the data directory, serves MEF and MAF, its printed enrol and MAF register commands work, and a second start reuses CA, KEK and ports', async (t) => {
+test('m2msec up creates the data directory, serves MEF, MAF, CSE and gateway, its printed enrol, MAF register and gateway AE registration commands work, and a second start reuses CA, KEK and ports', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'm2msec-up-'))
   t.after(() => rmSync(root, { recursive: true, force: true }))
   const dataDir = join(root, 'data')
@@ -112,24 +119,37 @@ test('m2msec up creates the data directory, serves MEF and MAF, its printed enro
   const first = await startUp(t, dataDir)
   assert.match(first.stdout(), /created: development CA and role certificates, KEK, database/)
   const { roles } = first.endpoints
-  assert.deepEqual(Object.keys(roles).sort(), ['maf', 'mef'])
-  assert.deepEqual([roles.mef?.fqdn, roles.maf?.fqdn], ['mef.m2msec.localhost', 'maf.m2msec.localhost'])
-  for (const role of Object.values(roles)) {
-    assert.match(role.url, /^https:\/\/127\.0\.0\.1:\d+$/)
-    assert.equal(role.caCertificate, join(dataDir, 'pki', 'ca.pem'))
+  assert.deepEqual(Object.keys(roles).sort(), ['cse', 'gateway', 'maf', 'mef'])
+  assert.deepEqual([roles.mef?.fqdn, roles.maf?.fqdn, roles.gateway?.fqdn], ['mef.m2msec.localhost', 'maf.m2msec.localhost', 'gateway.m2msec.localhost'])
+  for (const name of ['mef', 'maf', 'gateway']) {
+    assert.match(roles[name]!.url, /^https:\/\/127\.0\.0\.1:\d+$/)
+    assert.equal(roles[name]!.caCertificate, join(dataDir, 'pki', 'ca.pem'))
   }
+  assert.match(roles.cse!.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'the CSE trusts fr: plain HTTP on loopback only (D-121)')
+  assert.equal(roles.cse!.caCertificate, undefined)
+  assert.equal(existsSync(join(dataDir, 'pki', 'cse.key')), false, 'no certificate for the plain CSE')
+  for (const name of ['gateway', 'cse']) assert.deepEqual([roles[name]!.cseId, roles[name]!.cseBaseName], ['//m2msec.localhost/in-cse', 'cse-in'])
   assert.equal(first.endpoints.pid, first.child.pid)
-  for (const key of ['kek', 'pki/ca.key', 'pki/mef.key', 'pki/maf.key']) assert.equal(mode(join(dataDir, key)), '600', `${key} is private`)
+  for (const key of ['kek', 'pki/ca.key', 'pki/mef.key', 'pki/maf.key', 'pki/gateway.key']) assert.equal(mode(join(dataDir, key)), '600', `${key} is private`)
 
   // The newcomer's next commands, exactly as printed: operator CLI on the same database from another process, then the device.
   const steps = printedSteps(first.stdout())
-  assert.equal(steps.length, 4, first.stdout())
+  assert.equal(steps.length, 7, first.stdout())
+  assert.match(steps[1]!, /--target 22:\/\/m2msec\.localhost\/in-cse/, 'the enrolee may enrol for the gateway too')
+  const withOpenssl = opensslAvailable()
   const results = []
-  for (const line of steps) {
+  for (const line of withOpenssl ? steps : steps.slice(0, 6)) {
     const r = await sh(line, root)
     texts.push(r.stdout, r.stderr)
     assert.equal(r.code, 0, `${line}\n${r.stdout}${r.stderr}\nup output:\n${first.output()}`)
     results.push(r)
+  }
+  const aeStem = /--bind \/\/m2msec\.localhost\/in-cse\/(C\S+)/.exec(steps[5]!)?.[1]
+  assert.ok(aeStem, steps[5])
+  if (withOpenssl) {
+    assert.match(results[6]!.stdout, /HTTP\/1\.1 201/, `openssl through the gateway: ${results[6]!.stdout}${results[6]!.stderr}\n${first.output()}`)
+    assert.match(results[6]!.stdout, /x-m2m-rsc: 2001/i)
+    assert.match(results[6]!.stdout, new RegExp(`"aei":"${aeStem}"`), 'the CSE behind the gateway registered the bound AE-ID')
   }
   const device = /--credential-file (\S+)/.exec(steps[2]!)![1]!
   assert.ok(device.startsWith(join(dataDir, 'devices')), 'device files stay inside the (git-ignored) data directory')
@@ -138,6 +158,31 @@ test('m2msec up creates the data directory, serves MEF and MAF, its printed enro
   const registration = JSON.parse(results[3]!.stdout.trim()) as { clientId: string; assignedKmId: string }
   assert.match(registration.assignedKmId, /^[0-9A-F]{32}@maf\.m2msec\.localhost$/, 'the MAF accepted the KeID (Km fetched from the MEF) and assigned a KmID')
   assert.match(registration.clientId, /^\/\/m2msec\.localhost\/Sdev[0-9a-f]{4}$/, 'the EnroleeID the MEF handed the MAF')
+
+  // The same device enrols for the gateway (SUID 22) and registers its EnroleeID as AE through it
+  // (SDK as the device): the gateway fetches the Kpsa from the MEF inside the handshake.
+  const gwCredentialFile = device.replace('credential.json', 'gateway-credential.json')
+  const kpmArgs = /--kpm-id (\S+) --kpm-file (\S+)/.exec(steps[2]!)!
+  const enrolled = await sh(`"${process.execPath}" "${CLI}" enrol --mef ${roles.mef!.url} --mef-fqdn mef.m2msec.localhost --kpm-id ${kpmArgs[1]} --kpm-file ${kpmArgs[2]} --enrolee-b-id //m2msec.localhost/in-cse --credential-file ${gwCredentialFile} --json`, root)
+  texts.push(enrolled.stdout, enrolled.stderr)
+  assert.equal(enrolled.code, 0, `${enrolled.stdout}${enrolled.stderr}`)
+  const gwEnrolment = JSON.parse(enrolled.stdout) as { targetKeyId: string; suid: number }
+  assert.equal(gwEnrolment.suid, 22)
+  const gwCredential = readCredentialFile(gwCredentialFile)
+  const gatewayPort = Number(new URL(roles.gateway!.url).port)
+  const socket = await connectPsk({ port: gatewayPort, servername: 'gateway.m2msec.localhost', identity: gwEnrolment.targetKeyId, key: gwCredential.targetKey })
+  const client = createOneM2mClient(socket, { host: 'gateway.m2msec.localhost' })
+  const enroleeStem = registration.clientId.replace('//m2msec.localhost/', '')
+  try {
+    const reply = await client.send({
+      op: OPERATION.CREATE, to: 'cse-in', fr: enroleeStem, rqi: 'up-sdk-1', rvi: '3', ty: RESOURCE_TYPE.AE,
+      pc: { 'm2m:ae': { rn: `sdk-${enroleeStem}`, api: 'Nm2msec-demo', rr: false, srv: ['3'] } },
+    })
+    assert.equal(reply.primitive.rsc, 2001, `${JSON.stringify(reply.primitive)}\n${first.output()}`)
+    assert.equal((reply.primitive.pc as { 'm2m:ae': { aei: string } })['m2m:ae'].aei, enroleeStem, 'bound to the EnroleeID the MEF handed the gateway')
+  } finally {
+    client.close()
+  }
 
   const stopped = await first.stop()
   assert.equal(stopped, 0, `up exited ${stopped} on SIGTERM; output:\n${first.output()}`)
@@ -171,8 +216,9 @@ test('m2msec up creates the data directory, serves MEF and MAF, its printed enro
 
   const credential = readCredentialFile(device)
   const kpm = fromHex(readFileSync(device.replace('credential.json', 'kpm.hex'), 'utf8').trim())
+  const kpsa = fromHex(readFileSync(device.replace('credential.json', 'kpsa.hex'), 'utf8').trim())
   const caKey = readFileSync(join(dataDir, 'pki', 'ca.key'), 'utf8')
   const caKeyBody = caKey.replace(/-----[^-]+-----|\s/g, '')
   for (const text of texts) assert.ok(!text.includes(caKeyBody), 'the CA private key appears in an output')
-  assertNoSecrets(texts, [dataDir], [kpm, credential.ke.reveal(), credential.targetKey.reveal(), fromHex(readFileSync(kcFile, 'utf8').trim()), readFileSync(join(dataDir, 'kek'))])
+  assertNoSecrets(texts, [dataDir], [kpm, credential.ke.reveal(), credential.targetKey.reveal(), kpsa, gwCredential.ke.reveal(), gwCredential.targetKey.reveal(), fromHex(readFileSync(kcFile, 'utf8').trim()), readFileSync(join(dataDir, 'kek'))])
 })

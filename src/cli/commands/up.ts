@@ -65,7 +65,7 @@ async function up(options: UpCliOptions): Promise<void> {
 export function registerUpCommand(program: Command): void {
   program
     .command('up')
-    .description('run every role (mef, maf; gateway, cse, admin once built) in one process on an embedded store, with a development CA')
+    .description('run every role (mef, maf, cse, gateway; admin once built) in one process on an embedded store, with a development CA')
     .option('--data-dir <dir>', 'data directory: development CA, certificates, KEK, database (created on first start)', DEFAULT_UP_DATA_DIR)
     .option('--host <address>', 'address every role listens on', '127.0.0.1')
     .option('--port <role=port>', 'fixed port for a role (repeatable; default: the port of the last run when free, else any)', collect, [])

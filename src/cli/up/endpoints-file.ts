@@ -1,7 +1,8 @@
 /**
  * `<data>/endpoints.json`: where a running `m2msec up` listens, for tools and scripts (issue 8):
- * role → URL to dial, FQDN to name (SNI, Host, `--mef-fqdn`), and the CA certificate that
- * verifies it. Written atomically once every role listens (a reader never sees half a file, and
+ * role → URL to dial, FQDN to name (SNI, Host, `--mef-fqdn`), the CA certificate that
+ * verifies it (none for the plain loopback CSE), and for gateway and CSE the Registrar's CSE-ID
+ * and CSEBase name. Written atomically once every role listens (a reader never sees half a file, and
  * its presence means "ready"); on a clean shutdown it is renamed to endpoints.previous.json, from
  * which the next start takes its ports again. No secret goes in it.
  */
@@ -17,7 +18,11 @@ export const ENDPOINTS_VERSION = 1
 export interface RoleEndpoint {
   readonly url: string
   readonly fqdn: string
-  readonly caCertificate: string
+  /** Absent for a plain-HTTP role (the loopback CSE): nothing to verify. */
+  readonly caCertificate?: string
+  /** For the gateway and the CSE: the Registrar's absolute CSE-ID and CSEBase resource name. */
+  readonly cseId?: string
+  readonly cseBaseName?: string
 }
 
 export interface EndpointsDocument {
@@ -39,7 +44,12 @@ export function endpointsDocument(input: {
   readonly now: Date
 }): EndpointsDocument {
   const roles: Partial<Record<RoleName, RoleEndpoint>> = {}
-  for (const role of input.roles) roles[role.name] = { url: role.url, fqdn: role.fqdn, caCertificate: input.caCertificate }
+  for (const role of input.roles) {
+    roles[role.name] = {
+      url: role.url, fqdn: role.fqdn, ...(role.plain === true ? {} : { caCertificate: input.caCertificate }),
+      ...(role.registrar === undefined ? {} : { cseId: role.registrar.cseId, cseBaseName: role.registrar.cseBaseName }),
+    }
+  }
   return {
     version: ENDPOINTS_VERSION, pid: process.pid, startedAt: input.now.toISOString(), dataDir: input.dataDir,
     caCertificate: input.caCertificate, caFingerprint: input.caFingerprint, roles,

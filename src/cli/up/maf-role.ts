@@ -5,7 +5,7 @@
  */
 import { createMafService } from '../../services/maf/index.js'
 import { describeServiceEvent } from './service-event.js'
-import type { RoleContext, RunningRole } from './role-registry.js'
+import { roleCredential, type RoleContext, type RunningRole } from './role-registry.js'
 import { httpsUrl } from './role-url.js'
 
 /** Same defaults as `m2msec serve maf`. */
@@ -21,7 +21,7 @@ export async function startMafRole(context: RoleContext): Promise<RunningRole> {
       fqdn: context.fqdn, kcLifetimeMs: KC_LIFETIME_MS, registrationMaxLifetimeMs: REGISTRATION_MAX_LIFETIME_MS,
       ...(mef === undefined ? {} : { mef: { url: mef.url, fqdn: mef.fqdn, caPem: context.caPem, targetKeyMode: context.targetKeyMode } }),
     },
-    credential: context.credential,
+    credential: roleCredential(context),
     listen: { host: context.host, port: context.port },
     onEvent: (event) => context.onEvent(describeServiceEvent(event)),
   })

@@ -5,7 +5,7 @@
  */
 import { createMefService } from '../../services/mef/index.js'
 import { describeServiceEvent } from './service-event.js'
-import type { RoleContext, RunningRole } from './role-registry.js'
+import { roleCredential, type RoleContext, type RunningRole } from './role-registry.js'
 import { httpsUrl } from './role-url.js'
 
 /** Same defaults as `m2msec serve mef`. */
@@ -16,7 +16,7 @@ export async function startMefRole(context: RoleContext): Promise<RunningRole> {
     store: context.store,
     auditLink: context.auditLink,
     config: { fqdn: context.fqdn, targetKeyMode: context.targetKeyMode, maxKeyLifetimeMs: MAX_KEY_LIFETIME_MS },
-    credential: context.credential,
+    credential: roleCredential(context),
     targets: context.mefTargets,
     targetTrustAnchors: context.mefTargets.length === 0 ? [] : [context.caPem],
     listen: { host: context.host, port: context.port },

@@ -8,6 +8,9 @@
 import type { TargetKeyMode } from '../../core/index.js'
 import type { MefTargetConfig } from '../../services/mef/index.js'
 import type { AuditLinker, Store } from '../../store/index.js'
+import { startCseRole, UP_CSE_ABSOLUTE_ID } from './cse-role.js'
+import { DEV_DOMAIN, devFqdn } from './dev-domain.js'
+import { startGatewayRole } from './gateway-role.js'
 import { startMafRole } from './maf-role.js'
 import { startMefRole } from './mef-role.js'
 
@@ -15,26 +18,22 @@ import { startMefRole } from './mef-role.js'
 export const ROLE_NAMES = ['mef', 'maf', 'gateway', 'cse', 'admin'] as const
 export type RoleName = (typeof ROLE_NAMES)[number]
 
-/**
- * RFC 6761 reserves `.localhost` for loopback: these names can never collide with a real host.
- * They do not necessarily resolve (glibc without nss-myhostname does not), so clients dial the
- * printed address and name the FQDN for SNI, Host and identifiers (`--mef-fqdn`, `--maf-fqdn`).
- */
-export const DEV_DOMAIN = 'm2msec.localhost'
-
-export function devFqdn(role: RoleName): string {
-  return `${role}.${DEV_DOMAIN}`
-}
+// Where they always lived; kept importable from here.
+export { DEV_DOMAIN, devFqdn }
 
 /** A role that is listening. */
 export interface RunningRole {
   readonly name: RoleName
-  /** `https://host:port` to dial. */
+  /** `https://host:port` to dial (`http://` when `plain`). */
   readonly url: string
   readonly host: string
   readonly port: number
   /** The FQDN of its certificate: SNI, Host, the `@` part of the identifiers it issues. */
   readonly fqdn: string
+  /** Plain HTTP on loopback, no certificate (the reference CSE, D-121). */
+  readonly plain?: true
+  /** The Registrar CSE this role is or fronts: absolute CSE-ID and CSEBase resource name. */
+  readonly registrar?: { readonly cseId: string; readonly cseBaseName: string }
   /** Stops accepting and cuts open connections after the listener's bound. */
   close(): Promise<void>
 }
@@ -51,8 +50,8 @@ export interface RoleContext {
   /** Port to listen on; 0 for any. */
   readonly port: number
   readonly fqdn: string
-  /** This role's FQDN certificate and key (PEM), when the definition asked for one. */
-  readonly credential: { readonly certPem: string; readonly keyPem: string }
+  /** This role's FQDN certificate and key (PEM); absent for a `plain` role. */
+  readonly credential?: { readonly certPem: string; readonly keyPem: string }
   /** The development CA certificate (PEM): the trust anchor of every role certificate. */
   readonly caPem: string
   /** Roles already listening (every role earlier in UP_ROLES). */
@@ -64,25 +63,33 @@ export interface RoleContext {
   readonly onEvent: RoleEventSink
 }
 
+/** The role's certificate, which every TLS role has (run-up.ts issues one unless the definition is `plain`). */
+export function roleCredential(context: RoleContext): { readonly certPem: string; readonly keyPem: string } {
+  if (context.credential === undefined) throw new Error(`role ${context.fqdn} has no development certificate`)
+  return context.credential
+}
+
 export interface RoleDefinition {
   readonly name: RoleName
   /** Roles that must be running before this one starts (must come earlier in UP_ROLES). */
   readonly after: readonly RoleName[]
+  /** Plain HTTP, no development certificate (the reference CSE). */
+  readonly plain?: true
   /** What this role presents to the MEF as an Enrolment Target (fetchCredentials), if anything. */
   readonly mefTarget?: (fqdn: string) => MefTargetConfig
   start(context: RoleContext): Promise<RunningRole>
 }
 
-/**
- * The roles that exist, in start order. Adding the gateway (issue 7): `gateway-role.ts` and one
- * entry `{ name: 'gateway', after: ['mef', 'maf', 'cse'], mefTarget: …, start: startGatewayRole }`
- * after a `cse` entry; remove the name from PENDING_ROLES.
- */
+/** The roles that exist, in start order. Adding `admin`: `admin-role.ts`, one entry, and remove it from PENDING_ROLES. */
 export const UP_ROLES: readonly RoleDefinition[] = [
   { name: 'mef', after: [], start: startMefRole },
   // The MAF is an Enrolment Target (SUID 21): its certificate FQDN, and `fr` = its MAF-ID (D-88).
   { name: 'maf', after: ['mef'], mefTarget: (fqdn) => ({ fqdn, originatorIds: [fqdn] }), start: startMafRole },
+  { name: 'cse', after: [], plain: true, start: startCseRole },
+  // The gateway is an Enrolment Target too (SUID 22, fetchCredentials for a KeID): its certificate
+  // FQDN, and `fr` = the absolute CSE-ID of the Registrar it fronts (D-135).
+  { name: 'gateway', after: ['mef', 'maf', 'cse'], mefTarget: (fqdn) => ({ fqdn, originatorIds: [UP_CSE_ABSOLUTE_ID] }), start: startGatewayRole },
 ]
 
 /** Roles `up` will run once they are built; printed so nobody wonders where they are. */
-export const PENDING_ROLES: readonly RoleName[] = ['gateway', 'cse', 'admin']
+export const PENDING_ROLES: readonly RoleName[] = ['admin']

@@ -13,7 +13,7 @@ import { certificateFingerprint, ensureDevPki, type DevPki } from '../../pki/ind
 import { auditLinker, DATA_DIRECTORY_FILES, kekSourceFor, openDataDirectoryStore, type Store } from '../../store/index.js'
 import { UsageError } from '../options.js'
 import { endpointsDocument, previousPorts, retireEndpointsFile, runningUpPid, writeEndpointsFile } from './endpoints-file.js'
-import { nextSteps } from './next-steps.js'
+import { gatewaySteps, newDeviceName, nextSteps } from './next-steps.js'
 import {
   DEV_DOMAIN, devFqdn, PENDING_ROLES, UP_ROLES, type RoleContext, type RoleDefinition, type RoleName, type RunningRole,
 } from './role-registry.js'
@@ -73,10 +73,12 @@ async function stopAll(running: ReadonlyMap<RoleName, RunningRole>, store: Store
   await store.close()
 }
 
-function credentialOf(pki: DevPki, name: RoleName): { certPem: string; keyPem: string } {
-  const leaf = pki.leaves.get(name)
-  if (leaf === undefined) throw new Error(`no development certificate for role ${name}`)
-  return { certPem: leaf.certPem, keyPem: leaf.keyPem }
+/** The role's development certificate; none for a plain role (the loopback CSE). */
+function credentialOf(pki: DevPki, role: RoleDefinition): { credential?: { certPem: string; keyPem: string } } {
+  if (role.plain === true) return {}
+  const leaf = pki.leaves.get(role.name)
+  if (leaf === undefined) throw new Error(`no development certificate for role ${role.name}`)
+  return { credential: { certPem: leaf.certPem, keyPem: leaf.keyPem } }
 }
 
 function summary(options: UpOptions, dataDir: string, pki: DevPki, created: readonly string[], running: ReadonlyMap<RoleName, RunningRole>, endpointsPath: string): string[] {
@@ -87,13 +89,16 @@ function summary(options: UpOptions, dataDir: string, pki: DevPki, created: read
     `m2msec up: data directory ${dataDir}`,
     created.length > 0 ? `  created: ${created.join(', ')}` : '  reused: development CA, KEK, database',
     ...(reissued.length > 0 ? [`  reissued: ${reissued.join(', ')}`] : []),
-    ...roles.map((r) => `  ${r.name.padEnd(8)} ${r.url.padEnd(width)}  ${r.fqdn}`),
+    ...roles.map((r) => `  ${r.name.padEnd(8)} ${r.url.padEnd(width)}  ${r.plain === true ? '(plain HTTP on loopback: use it through the gateway)' : r.fqdn}`),
     ...(PENDING_ROLES.length > 0 ? [`  not built yet: ${PENDING_ROLES.join(', ')}`] : []),
     `  CA certificate  ${pki.caCertPath}`,
     `  endpoints       ${endpointsPath}`,
   ]
-  const steps = nextSteps(options.dataDir, running)
+  const device = newDeviceName()
+  const steps = nextSteps(options.dataDir, running, device)
   if (steps.length > 0) lines.push('', 'Try a first enrolment (in another terminal, in this directory):', ...steps.map((s) => `  ${s}`))
+  const gateway = gatewaySteps(options.dataDir, running, device)
+  if (gateway.length > 0) lines.push('', 'Then register an AE through the gateway with a provisioned Kpsa (openssl as the device):', ...gateway.map((s) => `  ${s}`))
   lines.push('', 'Stop with Ctrl-C.')
   return lines
 }
@@ -124,7 +129,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   const created = toBeCreated(dataDir)
   const pki = await ensureDevPki({
     dir: join(dataDir, PKI_DIRECTORY), caCommonName: 'm2msec development CA', permittedDnsDomains: [DEV_DOMAIN],
-    leaves: roles.map((r) => ({ name: r.name, fqdn: devFqdn(r.name) })),
+    leaves: roles.filter((r) => r.plain !== true).map((r) => ({ name: r.name, fqdn: devFqdn(r.name) })),
   })
   const previous = previousPorts(dataDir)
   retireEndpointsFile(dataDir)
@@ -135,7 +140,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   try {
     for (const role of roles) {
       const base: Omit<RoleContext, 'port'> = {
-        store, auditLink, host: options.host, fqdn: devFqdn(role.name), credential: credentialOf(pki, role.name), caPem: pki.caCertPem,
+        store, auditLink, host: options.host, fqdn: devFqdn(role.name), ...credentialOf(pki, role), caPem: pki.caCertPem,
         running, mefTargets, targetKeyMode: options.targetKeyMode, onEvent: (event) => options.printEvent({ role: role.name, ...event }),
       }
       running.set(role.name, await startRole(role, base, options.ports.get(role.name), previous.get(role.name)))

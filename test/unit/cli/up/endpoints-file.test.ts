@@ -67,3 +67,16 @@ test('endpoints.json: a live pid other than ours means another up runs; a dead o
   writeEndpointsFile(d, document(d, Number(dead.stdout)))
   assert.equal(runningUpPid(d), undefined, 'a crashed run')
 })
+
+test('endpoints.json: the plain loopback CSE has no CA certificate; gateway and CSE name the Registrar CSE-ID and CSEBase', (t) => {
+  const d = dir(t)
+  const registrar = { cseId: '//m2msec.localhost/in-cse', cseBaseName: 'cse-in' }
+  const cse: RunningRole = { name: 'cse', url: 'http://127.0.0.1:4103', host: '127.0.0.1', port: 4103, fqdn: 'cse.m2msec.localhost', plain: true, registrar, close: async () => undefined }
+  const gateway: RunningRole = { name: 'gateway', url: 'https://127.0.0.1:4104', host: '127.0.0.1', port: 4104, fqdn: 'gateway.m2msec.localhost', registrar, close: async () => undefined }
+  const doc = endpointsDocument({ dataDir: d, caCertificate: join(d, 'pki/ca.pem'), caFingerprint: 'AB', roles: [cse, gateway], now: new Date(0) })
+  assert.deepEqual(doc.roles.cse, { url: 'http://127.0.0.1:4103', fqdn: 'cse.m2msec.localhost', ...registrar })
+  assert.deepEqual(doc.roles.gateway, { url: 'https://127.0.0.1:4104', fqdn: 'gateway.m2msec.localhost', caCertificate: join(d, 'pki/ca.pem'), ...registrar })
+  writeEndpointsFile(d, doc)
+  retireEndpointsFile(d)
+  assert.deepEqual([...previousPorts(d)], [['cse', 4103], ['gateway', 4104]], 'an http URL gives its port back too')
+})

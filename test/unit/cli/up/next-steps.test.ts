@@ -3,7 +3,7 @@
 // and files in each line, and no Kpm on any command line.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { nextSteps } from '../../../../src/cli/up/next-steps.js'
+import { gatewaySteps, nextSteps } from '../../../../src/cli/up/next-steps.js'
 import type { RoleName, RunningRole } from '../../../../src/cli/up/role-registry.js'
 
 const role = (name: RoleName, port: number): RunningRole => ({
@@ -31,4 +31,32 @@ test('next steps: a data directory with a space is quoted; a fresh device name e
 
 test('next steps: none without both an MEF and a MAF', () => {
   assert.deepEqual(nextSteps('.m2msec', new Map([['mef', role('mef', 1)]])), [])
+})
+
+const gateway: RunningRole = {
+  ...role('gateway', 4104), registrar: { cseId: '//m2msec.localhost/in-cse', cseBaseName: 'cse-in' },
+}
+const withGateway = new Map<RoleName, RunningRole>([...running, ['gateway', gateway]])
+
+test('next steps with the gateway: the enrolee may also enrol for it (SUID 22 target = its CSE-ID)', () => {
+  assert.match(nextSteps('.m2msec', withGateway, 'dev-0a1b')[1]!, /--target 21:maf\.m2msec\.localhost --target 22:\/\/m2msec\.localhost\/in-cse$/)
+})
+
+test('gateway steps: a Kpsa file, psk add bound to <CSE-ID>/C<device>, openssl s_client with SNI and a raw AE registration whose Content-Length is right', () => {
+  const [make, add, ossl, ...rest] = gatewaySteps('.m2msec', withGateway, 'dev-0a1b')
+  assert.deepEqual(rest, [])
+  assert.match(make!, /^mkdir -p \.m2msec\/devices\/dev-0a1b && \(umask 077 && .* > \.m2msec\/devices\/dev-0a1b\/kpsa\.hex\)$/)
+  assert.equal(add, 'npx m2msec psk add --data-dir .m2msec --identity dev-0a1b@psk.m2msec.localhost --key-file .m2msec/devices/dev-0a1b/kpsa.hex --bind //m2msec.localhost/in-cse/Cdev0a1b')
+  assert.match(ossl!, / \| openssl s_client -quiet -tls1_2 -cipher PSK-AES128-CBC-SHA256 -connect 127\.0\.0\.1:4104 -servername gateway\.m2msec\.localhost -psk_identity dev-0a1b@psk\.m2msec\.localhost -psk "\$\(cat \.m2msec\/devices\/dev-0a1b\/kpsa\.hex\)"$/)
+  const format = /^printf '([^']*)'/.exec(ossl!)?.[1]
+  assert.ok(format, ossl)
+  const [head, body] = format.split('\\r\\n\\r\\n')
+  assert.match(head!, /^POST \/cse-in HTTP\/1\.1\\r\\nHost: gateway\.m2msec\.localhost\\r\\nX-M2M-Origin: Cdev0a1b\\r\\n/)
+  assert.equal(Number(/Content-Length: (\d+)/.exec(head!)?.[1]), Buffer.byteLength(body!), 'Content-Length matches the body')
+  assert.deepEqual(JSON.parse(body!), { 'm2m:ae': { rn: 'dev0a1b', api: 'Nm2msec-demo', rr: false, srv: ['3'] } })
+  assert.doesNotMatch(format, /%/, 'nothing printf would expand')
+})
+
+test('gateway steps: none without a gateway', () => {
+  assert.deepEqual(gatewaySteps('.m2msec', running), [])
 })

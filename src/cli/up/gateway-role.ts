@@ -1,0 +1,48 @@
+/**
+ * The `gateway` role of `m2msec up`: Entity B (TS-0003 8.2) in front of the `cse` role, on the
+ * shared store, with its development FQDN certificate. Offered SAEFs:
+ * - Provisioned Symmetric Key (8.2.2.1): Kpsa added with `m2msec psk add`, or a KeID of the `mef`
+ *   role whose Kpsa it fetches (fetchCredentials, SUID 22) — the gateway is declared to the MEF as
+ *   an Enrolment Target (role-registry.ts);
+ * - MAF-based (8.2.2.3): psk_identity naming the `maf` role → MAF Key Retrieval.
+ * The certificate SAEF stays off: `up` issues no device certificates (D-144).
+ * Everything goes over the network through the URLs of the roles already running, as between
+ * hosts; only the store is shared (D-51).
+ */
+import { createGatewayService, type KeyServerLink } from '../../services/gateway/index.js'
+import { roleCredential, type RoleContext, type RunningRole } from './role-registry.js'
+import { httpsUrl } from './role-url.js'
+import { describeServiceEvent } from './service-event.js'
+
+/** Same default as `m2msec serve gateway --upstream-timeout-ms`. */
+const UPSTREAM_TIMEOUT_MS = 10_000
+
+function linkTo(role: RunningRole | undefined, caPem: string): KeyServerLink | undefined {
+  return role === undefined ? undefined : { url: role.url, fqdn: role.fqdn, caPem: [caPem] }
+}
+
+export async function startGatewayRole(context: RoleContext): Promise<RunningRole> {
+  const cse = context.running.get('cse')
+  if (cse?.registrar === undefined) throw new Error('the gateway role needs the cse role running before it')
+  const mef = linkTo(context.running.get('mef'), context.caPem)
+  const maf = linkTo(context.running.get('maf'), context.caPem)
+  const service = await createGatewayService({
+    store: context.store,
+    config: {
+      fqdn: context.fqdn, cseId: cse.registrar.cseId, upstream: { url: cse.url, timeoutMs: UPSTREAM_TIMEOUT_MS },
+      saefs: {
+        psk: mef === undefined ? {} : { mefFqdn: mef.fqdn },
+        ...(maf === undefined ? {} : { maf: { mafFqdns: [maf.fqdn] } }),
+      },
+      ...(mef === undefined ? {} : { mef }),
+      ...(maf === undefined ? {} : { mafs: [maf] }),
+    },
+    credential: roleCredential(context),
+    listen: { host: context.host, port: context.port },
+    onEvent: (event) => context.onEvent(describeServiceEvent(event)),
+  })
+  return {
+    name: 'gateway', url: httpsUrl(service.host, service.port), host: service.host, port: service.port, fqdn: context.fqdn,
+    registrar: cse.registrar, close: () => service.close(),
+  }
+}
