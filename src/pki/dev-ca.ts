@@ -45,6 +45,8 @@ export type DevCertificateUsage = 'server-client' | 'server' | 'client'
 
 export interface DevCertificateOptions {
   readonly fqdn: string
+  /** URI SANs besides the FQDN, e.g. an absolute CSE-ID (frameworks.md §3.1). */
+  readonly uris?: readonly string[]
   readonly usage?: DevCertificateUsage
   readonly validityDays?: number
   readonly now?: Date
@@ -157,7 +159,7 @@ export async function issueDevCertificate(ca: PemCredential, options: DevCertifi
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension(ekuOf(options.usage ?? 'server-client')),
-      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: options.fqdn }]),
+      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: options.fqdn }, ...(options.uris ?? []).map((value) => ({ type: 'url' as const, value }))]),
       await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey, false, provider),
       await x509.SubjectKeyIdentifierExtension.create(asX509Key(keys.publicKey), false, provider),
     ],
@@ -192,7 +194,9 @@ export function checkDevCa(ca: PemCredential, now: Date, renewBeforeMs: number):
 }
 
 /** Checks a stored role credential against its CA and FQDN; undefined when it can be reused. */
-export function checkDevCertificate(leaf: PemCredential, caCertPem: string, fqdn: string, now: Date, renewBeforeMs: number): DevCredentialProblem | undefined {
+export function checkDevCertificate(
+  leaf: PemCredential, caCertPem: string, fqdn: string, now: Date, renewBeforeMs: number, uris: readonly string[] = [],
+): DevCredentialProblem | undefined {
   let cert: X509Certificate
   let caCert: X509Certificate
   try {
@@ -205,5 +209,7 @@ export function checkDevCertificate(leaf: PemCredential, caCertPem: string, fqdn
   if (!cert.checkIssued(caCert) || !cert.verify(caCert.publicKey)) return 'not-issued-by-ca'
   // subject: 'never': only the SAN dNSName counts, as for every peer that verifies it.
   if (cert.checkHost(fqdn, { subject: 'never', wildcards: false }) === undefined) return 'wrong-name'
+  const sans = (cert.subjectAltName ?? '').split(', ')
+  if (!uris.every((uri) => sans.includes(`URI:${uri}`))) return 'wrong-name'
   return Date.parse(cert.validTo) - now.getTime() < renewBeforeMs ? 'expiring' : undefined
 }

@@ -31,6 +31,8 @@ export interface DevPkiLeafSpec {
   /** File stem and role name: `mef` → mef.pem, mef.key. */
   readonly name: string
   readonly fqdn: string
+  /** URI SANs besides the FQDN (e.g. an absolute CSE-ID); a certificate lacking one is reissued. */
+  readonly uris?: readonly string[]
   readonly usage?: DevCertificateUsage
 }
 
@@ -165,10 +167,10 @@ export async function ensureDevPki(options: DevPkiOptions): Promise<DevPki> {
     const keyPem = readPem(keyPath, true)
     const problem = certPem === undefined || keyPem === undefined
       ? 'created'
-      : checkDevCertificate({ certPem, keyPem }, ca.certPem, spec.fqdn, now, renewBeforeMs)
+      : checkDevCertificate({ certPem, keyPem }, ca.certPem, spec.fqdn, now, renewBeforeMs, spec.uris)
     let credential: PemCredential = { certPem: certPem ?? '', keyPem: keyPem ?? '' }
     if (problem !== undefined) {
-      credential = await issueDevCertificate(ca, { fqdn: spec.fqdn, now, ...(spec.usage ? { usage: spec.usage } : {}) })
+      credential = await issueDevCertificate(ca, { fqdn: spec.fqdn, now, ...(spec.uris ? { uris: spec.uris } : {}), ...(spec.usage ? { usage: spec.usage } : {}) })
       writeCredential(certPath, keyPath, credential)
       written.push({ name: spec.name, reason: problem })
     }

@@ -12,12 +12,12 @@
 // bytes in any output or database file.
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
-import { fromHex } from '../../src/core/index.js'
+import { SecretBytes, fromHex } from '../../src/core/index.js'
 import { readCredentialFile } from '../../src/client/index.js'
 import { OPERATION, RESOURCE_TYPE } from '../../src/onem2m/index.js'
 import { connectPsk, createOneM2mClient } from '../../src/transport/index.js'
@@ -221,4 +221,50 @@ test('m2msec up creates the data directory, serves MEF, MAF, CSE and gateway, it
   const caKeyBody = caKey.replace(/-----[^-]+-----|\s/g, '')
   for (const text of texts) assert.ok(!text.includes(caKeyBody), 'the CA private key appears in an output')
   assertNoSecrets(texts, [dataDir], [kpm, credential.ke.reveal(), credential.targetKey.reveal(), kpsa, gwCredential.ke.reveal(), gwCredential.targetKey.reveal(), fromHex(readFileSync(kcFile, 'utf8').trim()), readFileSync(join(dataDir, 'kek'))])
+})
+
+test('through up, the MAF-based SAEF works: a Kc registered at the maf role for the gateway admits the device', { timeout: 120_000 }, async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'm2msec-up-maf-'))
+  t.after(() => rmSync(root, { recursive: true, force: true }))
+  const dataDir = join(root, 'data')
+  const up = await startUp(t, dataDir)
+  const { roles } = up.endpoints
+  const device = join(dataDir, 'devices', 'maf-saef')
+  const kpm = randomBytes(32)
+  mkdirSync(device, { recursive: true, mode: 0o700 })
+  writeFileSync(join(device, 'kpm.hex'), kpm.toString('hex'), { mode: 0o600 })
+  const texts: string[] = []
+  const cli = async (args: string[]): Promise<string> => {
+    const result = await runCli(args, 30_000)
+    texts.push(result.stdout, result.stderr)
+    assert.equal(result.code, 0, `m2msec ${args[0]} ${args[1] ?? ''}: ${result.stdout}${result.stderr}`)
+    return result.stdout
+  }
+  const credential = join(device, 'credential.json')
+  const kcFile = join(device, 'kc.hex')
+  const mafSession = ['--maf-url', roles.maf!.url, '--maf-fqdn', 'maf.m2msec.localhost', '--credential-file', credential, '--admin-fqdn', 'm2msec.localhost']
+  await cli(['enrolee', 'add', '--data-dir', dataDir, '--kpm-id', 'maf-saef@mef.m2msec.localhost', '--kpm-file', join(device, 'kpm.hex'),
+    '--enrolee-id', '//m2msec.localhost/Smafsaef', '--expiry', '30d', '--target', '21:maf.m2msec.localhost'])
+  await cli(['enrol', '--mef', roles.mef!.url, '--mef-fqdn', 'mef.m2msec.localhost', '--kpm-id', 'maf-saef@mef.m2msec.localhost',
+    '--kpm-file', join(device, 'kpm.hex'), '--maf-id', 'maf.m2msec.localhost', '--credential-file', credential])
+  await cli(['maf', 'register', ...mafSession])
+  const registered = JSON.parse(await cli(['maf', 'key', 'register', ...mafSession, '--target', '//m2msec.localhost/in-cse', '--key-out', kcFile])) as { keyIdentifier: string }
+  assert.match(registered.keyIdentifier, /^[0-9A-F]{32}@maf\.m2msec\.localhost$/)
+  const kc = fromHex(readFileSync(kcFile, 'utf8').trim())
+
+  const socket = await connectPsk({ port: Number(new URL(roles.gateway!.url).port), servername: 'gateway.m2msec.localhost', identity: registered.keyIdentifier, key: new SecretBytes(kc) })
+  const client = createOneM2mClient(socket, { host: 'gateway.m2msec.localhost' })
+  try {
+    const reply = await client.send({
+      op: OPERATION.CREATE, to: 'cse-in', fr: 'Smafsaef', rqi: 'up-maf-1', rvi: '3', ty: RESOURCE_TYPE.AE,
+      pc: { 'm2m:ae': { rn: 'maf-saef', api: 'Nm2msec-demo', rr: false, srv: ['3'] } },
+    })
+    assert.equal(reply.primitive.rsc, 2001, `${JSON.stringify(reply.primitive)}\n${up.output()}`)
+    assert.equal((reply.primitive.pc as { 'm2m:ae': { aei: string } })['m2m:ae'].aei, 'Smafsaef', 'bound to the Source MAF Client ID')
+  } finally {
+    client.close()
+  }
+  assert.equal(await up.stop(), 0)
+  texts.push(up.output())
+  assertNoSecrets(texts, [dataDir], [kpm, kc])
 })

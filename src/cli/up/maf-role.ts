@@ -22,6 +22,8 @@ export async function startMafRole(context: RoleContext): Promise<RunningRole> {
       ...(mef === undefined ? {} : { mef: { url: mef.url, fqdn: mef.fqdn, caPem: context.caPem, targetKeyMode: context.targetKeyMode } }),
     },
     credential: roleCredential(context),
+    // The gateway reaches the MAF with its dev-CA certificate (MAF Key Retrieval for the MAF SAEF).
+    clientTrustAnchors: [context.caPem],
     listen: { host: context.host, port: context.port },
     onEvent: (event) => context.onEvent(describeServiceEvent(event)),
   })

@@ -77,6 +77,8 @@ export interface RoleDefinition {
   readonly plain?: true
   /** What this role presents to the MEF as an Enrolment Target (fetchCredentials), if anything. */
   readonly mefTarget?: (fqdn: string) => MefTargetConfig
+  /** URI SANs its certificate carries besides its FQDN (the gateway's absolute CSE-ID: D-135). */
+  readonly certificateUris?: readonly string[]
   start(context: RoleContext): Promise<RunningRole>
 }
 
@@ -88,7 +90,10 @@ export const UP_ROLES: readonly RoleDefinition[] = [
   { name: 'cse', after: [], plain: true, start: startCseRole },
   // The gateway is an Enrolment Target too (SUID 22, fetchCredentials for a KeID): its certificate
   // FQDN, and `fr` = the absolute CSE-ID of the Registrar it fronts (D-135).
-  { name: 'gateway', after: ['mef', 'maf', 'cse'], mefTarget: (fqdn) => ({ fqdn, originatorIds: [UP_CSE_ABSOLUTE_ID] }), start: startGatewayRole },
+  {
+    name: 'gateway', after: ['mef', 'maf', 'cse'], certificateUris: [UP_CSE_ABSOLUTE_ID],
+    mefTarget: (fqdn) => ({ fqdn, originatorIds: [UP_CSE_ABSOLUTE_ID] }), start: startGatewayRole,
+  },
 ]
 
 /** Roles `up` will run once they are built; printed so nobody wonders where they are. */

@@ -129,7 +129,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   const created = toBeCreated(dataDir)
   const pki = await ensureDevPki({
     dir: join(dataDir, PKI_DIRECTORY), caCommonName: 'm2msec development CA', permittedDnsDomains: [DEV_DOMAIN],
-    leaves: roles.filter((r) => r.plain !== true).map((r) => ({ name: r.name, fqdn: devFqdn(r.name) })),
+    leaves: roles.filter((r) => r.plain !== true).map((r) => ({ name: r.name, fqdn: devFqdn(r.name), ...(r.certificateUris ? { uris: r.certificateUris } : {}) })),
   })
   const previous = previousPorts(dataDir)
   retireEndpointsFile(dataDir)

@@ -2,6 +2,7 @@
 // with private keys 0600; later starts reuse them; a role certificate that no longer fits is
 // reissued under the same CA; a broken or exposed CA is refused, never silently replaced.
 import assert from 'node:assert/strict'
+import { X509Certificate } from 'node:crypto'
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -81,4 +82,16 @@ test('dev PKI: a CA certificate that does not match its key is refused', async (
   await ensureDevPki(other)
   copyFileSync(join(other.dir, 'ca.pem'), join(o.dir, 'ca.pem'))
   await assert.rejects(ensureDevPki(o), { code: 'M2MSEC_PKI_DEV_CA_INVALID', message: /key-mismatch/ })
+})
+
+test('dev PKI: a role that needs a URI SAN (the gateway CSE-ID, D-135) gets it; an older certificate without it is reissued', async (t) => {
+  const o = options(t, { leaves: [{ name: 'gateway', fqdn: 'gateway.m2msec.localhost' }] })
+  await ensureDevPki(o)
+  const withUri = { ...o, leaves: [{ name: 'gateway', fqdn: 'gateway.m2msec.localhost', uris: ['//m2msec.localhost/in-cse'] }] }
+  const upgraded = await ensureDevPki(withUri)
+  assert.deepEqual(upgraded.written, [{ name: 'gateway', reason: 'wrong-name' }])
+  const san = new X509Certificate(upgraded.leaves.get('gateway')!.certPem).subjectAltName ?? ''
+  assert.match(san, /DNS:gateway\.m2msec\.localhost/)
+  assert.match(san, /URI:\/\/m2msec\.localhost\/in-cse/)
+  assert.deepEqual((await ensureDevPki(withUri)).written, [])
 })
