@@ -9,8 +9,9 @@
 import { randomBytes } from 'node:crypto'
 import type { SecretBytes } from '../core/index.js'
 import { OPERATION, RESOURCE_TYPE, isJsonObject, type JsonValue, type RequestPrimitive, type ResponsePrimitive } from '../onem2m/index.js'
-import { connectCertificate, connectPsk, createOneM2mClient, type OneM2mClient } from '../transport/index.js'
+import { type OneM2mClient } from '../transport/index.js'
 import { ClientError, invalidInput, invalidResponse } from './errors.js'
+import { connectToServer } from './server-connection.js'
 
 /** SA1's credential; SA2 (sa2-server.ts) reuses it with roles reversed (frameworks.md §4.5). */
 export type EntityACredential =
@@ -141,18 +142,9 @@ export async function connectEntityA(options: EntityAOptions): Promise<EntityASe
   const { host, port } = endpointOf(options.gatewayUrl)
   const fqdn = (options.gatewayFqdn ?? host).toLowerCase()
   const c = options.credential
-  const base = { host, port, servername: fqdn, timeoutMs: options.handshakeTimeoutMs ?? 10_000 }
-  let socket
-  try {
-    socket = c.kind === 'psk'
-      ? await connectPsk({ ...base, identity: c.identity, key: c.key })
-      : await connectCertificate({
-        ...base, credential: { cert: c.certPem, key: c.keyPem }, trustAnchors: typeof c.gatewayCaPem === 'string' ? [c.gatewayCaPem] : [...c.gatewayCaPem],
-        expected: { flavour: 'fqdn', fqdn },
-      })
-  } catch (error) {
-    throw new ClientError('M2MSEC_CLIENT_HANDSHAKE_FAILED', 'unauthenticated', `the security association with ${fqdn} could not be established`, { cause: error })
-  }
-  const client = createOneM2mClient(socket, { host: port === 443 ? fqdn : `${fqdn}:${port}`, timeoutMs: options.requestTimeoutMs ?? 15_000 })
+  const client = await connectToServer('gateway', { host, port, fqdn }, c.kind === 'psk'
+    ? c
+    : { kind: 'certificate', certPem: c.certPem, keyPem: c.keyPem, caPem: c.gatewayCaPem },
+  { handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000, requestTimeoutMs: options.requestTimeoutMs ?? 15_000 })
   return new EntityASession(client)
 }

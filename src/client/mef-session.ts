@@ -13,11 +13,10 @@ import { subjectAltNames } from '../pki/index.js'
 import {
   clip, isJsonObject, kindForRsc, rscName, OneM2mError, type JsonValue, type Operation, type RequestPrimitive, type ResponsePrimitive,
 } from '../onem2m/index.js'
-import {
-  connectCertificate, connectPsk, createOneM2mClient, exportKeyingMaterial, TransportError, type OneM2mClient,
-} from '../transport/index.js'
+import { exportKeyingMaterial, type OneM2mClient } from '../transport/index.js'
 import { ClientError, invalidInput, invalidResponse } from './errors.js'
 import { parseMefEndpoint, type MefEndpoint } from './mef-endpoint.js'
+import { connectToServer } from './server-connection.js'
 
 /** The credential of the MEF Handshake. */
 export type MefCredential =
@@ -67,11 +66,6 @@ export interface MefResponse {
 }
 
 const RELEASE_VERSION = '3'
-const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE'])
-
-function errnoOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined
-}
 
 /** The default originator of a certificate: its first `//…` SubjectAltName URI. */
 function certificateOriginator(certPem: string): string {
@@ -97,15 +91,6 @@ export function defaultOriginator(credential: MefCredential): string {
   }
 }
 
-function handshakeError(error: unknown): ClientError {
-  const cause = error instanceof TransportError ? error.cause : error
-  const errno = errnoOf(cause)
-  if ((error instanceof TransportError && error.code === 'M2MSEC_TLS_HANDSHAKE_TIMEOUT') || (errno !== undefined && UNREACHABLE_ERRNOS.has(errno))) {
-    return new ClientError('M2MSEC_CLIENT_UNREACHABLE', 'unavailable', `MEF is not reachable${errno ? ` (${errno})` : ''}`, { cause: error })
-  }
-  if (error instanceof TransportError && error.code === 'M2MSEC_TLS_CONFIG_INVALID') return invalidInput(error.message, error)
-  return new ClientError('M2MSEC_CLIENT_HANDSHAKE_FAILED', 'unauthenticated', 'MEF Handshake failed (credential refused, or the MEF did not prove its FQDN)', { cause: error })
-}
 
 /** An authenticated, pinned connection to one MEF. Not reusable after close(). */
 export class MefSession {
@@ -225,27 +210,9 @@ function refusal(response: ResponsePrimitive): ClientError {
 export async function openMefSession(options: MefSessionOptions): Promise<MefSession> {
   const endpoint = parseMefEndpoint(options.mefUrl, options.mefFqdn)
   const originator = options.originator ?? defaultOriginator(options.credential)
-  const common = {
-    host: endpoint.host, port: endpoint.port, servername: endpoint.fqdn,
-    ...(options.handshakeTimeoutMs === undefined ? {} : { timeoutMs: options.handshakeTimeoutMs }),
-  }
   const credential = options.credential
-  let socket: TLSSocket
-  try {
-    socket = credential.kind === 'psk'
-      ? await connectPsk({ ...common, identity: credential.kpmId, key: credential.kpm })
-      : await connectCertificate({
-          ...common,
-          credential: { cert: credential.certPem, key: credential.keyPem },
-          trustAnchors: typeof credential.mefCaPem === 'string' ? [credential.mefCaPem] : [...credential.mefCaPem],
-          // The MEF's certificate must carry the MEF-FQDN the device dialled (frameworks.md §11).
-          expected: { flavour: 'fqdn', fqdn: endpoint.fqdn },
-        })
-  } catch (error) {
-    throw handshakeError(error)
-  }
-  // Host carries the port when it is not the default, as HTTP/1.1 asks; the MEF compares the name part.
-  const host = endpoint.port === 443 ? endpoint.fqdn : `${endpoint.fqdn}:${endpoint.port}`
-  const client = createOneM2mClient(socket, { host, ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }) })
+  const client = await connectToServer('MEF', endpoint, credential.kind === 'psk'
+    ? { kind: 'psk', identity: credential.kpmId, key: credential.kpm }
+    : { kind: 'certificate', certPem: credential.certPem, keyPem: credential.keyPem, caPem: credential.mefCaPem }, options)
   return new MefSession(endpoint, credential.kind, client, originator)
 }

@@ -15,9 +15,10 @@ import { subjectAltNames } from '../../pki/index.js'
 import {
   MEF_MAF_PATHS, OneM2mError, clip, isJsonObject, kindForRsc, rscName, type JsonValue, type Operation, type RequestPrimitive, type ResponsePrimitive,
 } from '../../onem2m/index.js'
-import { connectCertificate, connectPsk, createOneM2mClient, exportKeyingMaterial, TransportError, type OneM2mClient } from '../../transport/index.js'
+import { exportKeyingMaterial, type OneM2mClient } from '../../transport/index.js'
 import { ClientError, invalidInput, invalidResponse } from '../errors.js'
 import { X509Certificate } from 'node:crypto'
+import { connectToServer } from '../server-connection.js'
 
 /** The credential of the MAF Handshake. */
 export type MafCredential =
@@ -105,14 +106,6 @@ function endpointOf(url: string, fqdnText: string | undefined): { host: string; 
   }
 }
 
-function handshakeError(error: unknown): ClientError {
-  const cause = error instanceof TransportError ? error.cause : error
-  const errno = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined
-  if ((error instanceof TransportError && error.code === 'M2MSEC_TLS_HANDSHAKE_TIMEOUT') || errno === 'ECONNREFUSED' || errno === 'ECONNRESET') {
-    return new ClientError('M2MSEC_CLIENT_UNREACHABLE', 'unavailable', `MAF is not reachable${errno ? ` (${errno})` : ''}`, { cause: error })
-  }
-  return new ClientError('M2MSEC_CLIENT_HANDSHAKE_FAILED', 'unauthenticated', 'MAF Handshake failed (credential refused, or the MAF did not prove its FQDN)', { cause: error })
-}
 
 function refusal(response: ResponsePrimitive): ClientError {
   const pc = response.pc
@@ -203,25 +196,9 @@ export class MafSession {
 export async function openMafSession(options: MafSessionOptions): Promise<MafSession> {
   const endpoint = endpointOf(options.mafUrl, options.mafFqdn)
   const originator = options.originator ?? defaultMafOriginator(options.credential)
-  const common = {
-    host: endpoint.host, port: endpoint.port, servername: endpoint.fqdn,
-    ...(options.handshakeTimeoutMs === undefined ? {} : { timeoutMs: options.handshakeTimeoutMs }),
-  }
   const credential = options.credential
-  let socket: TLSSocket
-  try {
-    socket = credential.kind === 'psk'
-      ? await connectPsk({ ...common, identity: credential.identity, key: credential.key })
-      : await connectCertificate({
-          ...common,
-          credential: { cert: credential.certPem, key: credential.keyPem },
-          trustAnchors: typeof credential.mafCaPem === 'string' ? [credential.mafCaPem] : [...credential.mafCaPem],
-          expected: { flavour: 'fqdn', fqdn: endpoint.fqdn },
-        })
-  } catch (error) {
-    throw handshakeError(error)
-  }
-  const host = endpoint.port === 443 ? endpoint.fqdn : `${endpoint.fqdn}:${endpoint.port}`
-  const client = createOneM2mClient(socket, { host, ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }) })
+  const client = await connectToServer('MAF', endpoint, credential.kind === 'psk'
+    ? credential
+    : { kind: 'certificate', certPem: credential.certPem, keyPem: credential.keyPem, caPem: credential.mafCaPem }, options)
   return new MafSession(endpoint.fqdn, client, originator)
 }
