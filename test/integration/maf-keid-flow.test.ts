@@ -7,13 +7,11 @@
 // Kc is refused (4004); a second contact with the KeID makes no MEF request. Every test ends with
 // no key bytes in captured output or database files.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
-import { pathToFileURL } from 'node:url'
 import { SecretBytes, deriveEnrolmentTargetKey, fromHex, toHex } from '../../src/core/index.js'
 import { OPERATION, RSC, formatTimestamp, parseFetchCredentialsTarget, refused, writeFetchCredentialsResult } from '../../src/onem2m/index.js'
 import { connectPsk, createMixedServer, createOneM2mHttpServer, createPskServer } from '../../src/transport/index.js'
@@ -24,6 +22,7 @@ import {
 } from '../../src/client/maf/index.js'
 import { assertNoSecrets } from '../support/mef-process.js'
 import { createTestPki, tempDir, type Pem } from '../support/tls-fixtures.js'
+import { startMaf } from '../support/maf-process.js'
 
 const MAF_FQDN = 'maf.example.com'
 const MEF_FQDN = 'mef.example.com'
@@ -35,7 +34,6 @@ const KE_HEX = 'E1E1E1E1A5A5A5A5000102030405060708090A0B0C0D0E0F1011121314155A5A
 const KE_ID = `${'9A8B7C6D5E4F30211203F4E5D6C7B8A9'}@${MEF_FQDN}`
 const KM_B_HEX = 'B0B0B0B0C1C1C1C1D2D2D2D2E3E3E3E3F4F4F4F405050505161616162727B0B0'
 const KM_C_HEX = 'C0C0C0C0D1D1D1D1E2E2E2E2F3F3F3F304040404151515152626262637373737'
-const DIST_MAIN = join(process.cwd(), 'dist', 'cli', 'main.js')
 
 type T = TestContext
 
@@ -78,54 +76,6 @@ async function startFakeMef(t: T, pki: { mef: Pem; caCert: string }): Promise<Fa
   return { port, fetches }
 }
 
-/** argv of `serve maf`: the built CLI once main.ts wires it, else the same module run through tsx. */
-function serveMafArgv(args: readonly string[]): string[] {
-  if (existsSync(DIST_MAIN) && readFileSync(DIST_MAIN, 'utf8').includes('registerServeMafCommand')) return [DIST_MAIN, 'serve', 'maf', ...args]
-  const module = pathToFileURL(join(process.cwd(), 'src', 'cli', 'commands', 'serve-maf.ts')).href
-  const script = `import { Command } from 'commander'; import { registerServeMafCommand } from '${module}';`
-    + `const p = new Command(); registerServeMafCommand(p.command('serve')); await p.parseAsync(['node', 'm2msec', ...process.argv.slice(1)])`
-  return ['--import', 'tsx', '--input-type=module', '-e', script, 'serve', 'maf', ...args]
-}
-
-interface MafProcess {
-  readonly port: number
-  output(): string
-}
-
-async function startMaf(t: T, args: readonly string[]): Promise<MafProcess> {
-  const env = { ...process.env }
-  delete env.M2MSEC_KEK
-  delete env.M2MSEC_KEK_PREVIOUS
-  const child = spawn(process.execPath, serveMafArgv(args), { stdio: ['pipe', 'pipe', 'pipe'], env })
-  let text = ''
-  child.stdout.on('data', (c: Buffer) => (text += c.toString('utf8')))
-  child.stderr.on('data', (c: Buffer) => (text += c.toString('utf8')))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  t.after(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-    const code = await exited
-    clearTimeout(timer)
-    assert.equal(code, 0, `serve maf exited ${code} on SIGTERM; output:\n${text}`)
-  })
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for the serve maf ready line; output:\n${text}`)), 20_000)
-    const check = (): void => {
-      const line = text.split('\n').find((l) => l.startsWith('{"role":"maf"'))
-      if (line === undefined) return
-      clearTimeout(timer)
-      resolve((JSON.parse(line) as { port: number }).port)
-    }
-    child.stdout.on('data', check)
-    void exited.then((code) => {
-      clearTimeout(timer)
-      reject(new Error(`serve maf exited (${code}) before its ready line; output:\n${text}`))
-    })
-  })
-  return { port, output: () => text }
-}
-
 function dataDir(t: T): string {
   const dir = mkdtempSync(join(tmpdir(), 'm2msec-maf-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
@@ -154,7 +104,7 @@ async function setup(t: T) {
   const dir = dataDir(t)
   await provisionTargets(dir)
   const maf = await startMaf(t, [
-    '--data-dir', dir, '--fqdn', MAF_FQDN, '--listen', '127.0.0.1:0', '--cert', await files.write('maf.pem', mafPem.cert), '--key', await files.write('maf.key', mafPem.key),
+    '--data-dir', dir, '--fqdn', MAF_FQDN, '--cert', await files.write('maf.pem', mafPem.cert), '--key', await files.write('maf.key', mafPem.key),
     '--mef-url', `https://127.0.0.1:${mef.port}`, '--mef-fqdn', MEF_FQDN, '--mef-ca', await files.write('ca.pem', ca.ca.cert),
   ])
   const url = `https://127.0.0.1:${maf.port}`
