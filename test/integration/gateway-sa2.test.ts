@@ -5,7 +5,9 @@
 // an AE with rr=true and an https pointOfAccess; the CSE stores the gateway's SA2 relay URL
 // instead; a contentInstance in the AE's subscribed container makes the CSE notify the AE, which
 // the gateway relays as TLS-PSK client with the device's own KpsaID/Kpsa (roles reversed).
-// A forged relay token is 4004 and reaches no device. No key bytes in any output or database file.
+// A forged relay token is 4004 and reaches no device; a peer at the pointOfAccess with the KpsaID
+// and another key gets no notification and the gateway reports the failed handshake. No key bytes
+// in any output or database file.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { spawn } from 'node:child_process'
@@ -14,7 +16,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SecretBytes, fromHex } from '../../src/core/index.js'
 import { connectEntityA, serveSa2 } from '../../src/client/index.js'
-import { RESOURCE_TYPE, isJsonObject, type RequestPrimitive } from '../../src/onem2m/index.js'
+import { OPERATION, RESOURCE_TYPE, isJsonObject, type RequestPrimitive } from '../../src/onem2m/index.js'
 import { CSE_BASE, GATEWAY_CSE_ID, GATEWAY_FQDN, OperatorCli, Scope, asCseAdmin, startCse, startGateway } from '../support/gateway-process.js'
 import { assertNoSecrets } from '../support/mef-process.js'
 
@@ -22,6 +24,8 @@ import { assertNoSecrets } from '../support/mef-process.js'
 const KPSA_HEX = '3D9A0C71E5B24F68A1C0D2E3F4051627384950A1B2C3D4E5F60718293A4B5C6D'
 const KPSA_ID = 'sa2-dev@psk.example.com'
 const AE_ID = `${GATEWAY_CSE_ID}/Csa2dev`
+/** The key of a peer that knows the KpsaID but not the Kpsa. */
+const IMPOSTOR_HEX = '5E5E5E5E1F2E3D4C5B6A79880F1E2D3C4B5A69785E5E5E5E1F2E3D4C5B6A7988'
 const KPSA_CLI_HEX = 'C0FFEE5A2D1E4B7C9A8F6E5D4C3B2A1908172635445362718091A2B3C4D5E6F7'
 const KPSA_CLI_ID = 'sa2-cli@psk.example.com'
 
@@ -115,7 +119,23 @@ test('a request-reachable AE registered through the gateway receives the CSE not
   assert.equal(forged.headers.get('x-m2m-rsc'), '4004')
   assert.equal(received.length, before, 'nothing reached the device')
 
-  assertNoSecrets([gateway.output(), cse.output(), ...cli.texts()], [dataDir], [fromHex(KPSA_HEX)])
+  // A peer at the pointOfAccess that knows the KpsaID but not the Kpsa: the device moves its poa
+  // there (an UPDATE through the gateway, rewritten again); the next notification opens no SA2.
+  const impostorReceived: RequestPrimitive[] = []
+  const impostor = await serveSa2({
+    credential: { kind: 'psk', identity: KPSA_ID, key: new SecretBytes(fromHex(IMPOSTOR_HEX)) }, gatewayFqdn: GATEWAY_FQDN,
+    onRequest: (request) => (impostorReceived.push(request), undefined),
+  })
+  scope.after(() => impostor.close())
+  const moved = await device.send({ op: OPERATION.UPDATE, to: `${CSE_BASE}/sa2dev`, pc: { 'm2m:ae': { poa: [impostor.poa()] } } })
+  assert.equal(moved.rsc, 2004, JSON.stringify(moved))
+  await device.create(`${CSE_BASE}/sa2dev/data`, RESOURCE_TYPE.CONTENT_INSTANCE, { 'm2m:cin': { cnf: 'text/plain:0', con: 'impostor' } })
+  const failed = await gateway.waitForEvents('sa2-failed (wrong Kpsa)', (e) => e['event'] === 'sa2-failed' && e['reason'] === 'handshake')
+  assert.deepEqual([failed[0]?.['credentialId'], failed[0]?.['code']], [`12-${KPSA_ID}`, 'M2MSEC_TLS_HANDSHAKE_FAILED'])
+  await cse.waitForEvents('notification-failed', (e) => e['event'] === 'notification-failed')
+  assert.deepEqual([impostorReceived.length, received.length], [0, before], 'nothing reached the peer without the Kpsa, nor the device')
+
+  assertNoSecrets([gateway.output(), cse.output(), ...cli.texts()], [dataDir], [fromHex(KPSA_HEX), fromHex(IMPOSTOR_HEX)])
 })
 
 test('m2msec connect --sa2 registers a request-reachable AE, stores a contentInstance and prints the notification that came back over SA2', async (t) => {

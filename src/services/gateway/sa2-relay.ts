@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto'
 import { M2mSecError, SecretBytes, cseIdPublicDomainName, parseCredentialId } from '../../core/index.js'
 import { RSC, encodeHttpResponse, errorResponse, refused, requestContextOf } from '../../onem2m/index.js'
 import type { ExpectedPeerIdentity } from '../../pki/index.js'
-import type { Store } from '../../store/index.js'
+import type { PskRefusal, Store } from '../../store/index.js'
 import { connectCertificate, connectPsk, pinnedAgent } from '../../transport/index.js'
 import { GatewayError } from './errors.js'
 import type { GatewayCredential } from './key-server-link.js'
@@ -28,7 +28,15 @@ import { openSa2Token, splitRelayPath, type Sa2Target } from './sa2-poa.js'
 
 export type Sa2Event =
   | { readonly type: 'sa2-relayed'; readonly credentialId: string; readonly status: number; readonly rsc?: string }
-  | { readonly type: 'sa2-failed'; readonly reason: string; readonly credentialId?: string }
+  /**
+   * `reason`: 'unknown-token', 'credential' (SA1's credential no longer opens SA2: `refusal` says
+   * why), 'handshake' or 'exchange' (`code`: the M2mSecError code of what failed, e.g.
+   * M2MSEC_TLS_PEER_ID_MISMATCH for an entity certificate naming another AE-ID).
+   */
+  | { readonly type: 'sa2-failed'; readonly reason: string; readonly credentialId?: string; readonly code?: string; readonly refusal?: Sa2Refusal }
+
+/** Why SA1's credential opens no SA2: the store's refusal, or a credential SA2 cannot reuse. */
+export type Sa2Refusal = PskRefusal | 'no-gateway-certificate' | 'no-expected-identity' | 'no-psk-identity'
 
 export interface Sa2RelayOptions {
   readonly store: Store
@@ -114,6 +122,11 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   })
 }
 
+/** The stable code of an SA2 failure, so the operator (and a test) tells a refused peer from an absent one. */
+function codeOf(error: unknown): { code?: string } {
+  return error instanceof M2mSecError ? { code: error.code } : {}
+}
+
 /** Name of the poa-token MAC key among the store's service keys. */
 export const SA2_TOKEN_KEY_NAME = 'gateway-sa2-poa-mac'
 
@@ -140,19 +153,24 @@ export async function startSa2Relay(o: Sa2RelayOptions): Promise<Sa2Relay> {
   const timeoutMs = o.timeoutMs ?? 10_000
   const maxBody = o.maxBodyBytes ?? 1024 * 1024
 
-  /** SA2 with the credential of SA1; undefined (reason emitted) when it no longer resolves. */
-  const dial = async (target: Sa2Target, url: URL): Promise<TLSSocket> => {
+  /**
+   * SA2 with the credential of SA1: the connected socket, or the refusal when that credential no
+   * longer opens SA2 (a refusal is a value, not an exception: STYLE.md §4). @throws what the TLS client throws
+   */
+  const dial = async (target: Sa2Target, url: URL): Promise<{ readonly socket: TLSSocket } | { readonly refusal: Sa2Refusal }> => {
     const host = url.hostname.replace(/^\[|\]$/g, '')
     const endpoint = { host, port: url.port === '' ? 443 : Number(url.port), servername: isIP(host) === 0 ? host : o.gatewayFqdn, timeoutMs }
     if (target.saef === 'certificate') {
       const expected = expectedPeerOf(target.credentialId)
-      if (o.credential === undefined || expected === undefined) throw refused(RSC.TARGET_NOT_REACHABLE, 'no certificate SA2 for this credential')
-      return connectCertificate({ ...endpoint, credential: { cert: o.credential.certPem, key: o.credential.keyPem }, trustAnchors: [...o.trustAnchors], expected })
+      if (o.credential === undefined) return { refusal: 'no-gateway-certificate' }
+      if (expected === undefined) return { refusal: 'no-expected-identity' }
+      return { socket: await connectCertificate({ ...endpoint, credential: { cert: o.credential.certPem, key: o.credential.keyPem }, trustAnchors: [...o.trustAnchors], expected }) }
     }
-    if (target.identity === undefined) throw refused(RSC.TARGET_NOT_REACHABLE, 'the SA1 credential has no psk_identity')
+    if (target.identity === undefined) return { refusal: 'no-psk-identity' }
+    // Read again at every SA2: a revoked or expired Kpsa/Kc opens nothing, and no new MAF Key Retrieval runs (§4.5).
     const found = await o.store.reader.findPskByIdentity('saef', target.identity, o.now())
-    if (!found.ok) throw refused(RSC.TARGET_NOT_REACHABLE, `the SA1 credential is ${found.refusal}`)
-    return connectPsk({ ...endpoint, identity: target.identity, key: found.credential.key })
+    if (!found.ok) return { refusal: found.refusal }
+    return { socket: await connectPsk({ ...endpoint, identity: target.identity, key: found.credential.key }) }
   }
 
   const exchange = (socket: TLSSocket, req: IncomingMessage, url: URL, rest: string, body: Buffer): Promise<{ status: number; headers: OutgoingHttpHeaders; body: Buffer }> =>
@@ -179,13 +197,18 @@ export async function startSa2Relay(o: Sa2RelayOptions): Promise<Sa2Relay> {
     }
     const body = await readBody(req, maxBody)
     const url = new URL(target.poa)
-    let socket: TLSSocket
+    let dialled
     try {
-      socket = await dial(target, url)
+      dialled = await dial(target, url)
     } catch (error) {
-      o.onEvent({ type: 'sa2-failed', reason: 'handshake', credentialId: target.credentialId })
+      o.onEvent({ type: 'sa2-failed', reason: 'handshake', credentialId: target.credentialId, ...codeOf(error) })
       throw refused(RSC.TARGET_NOT_REACHABLE, 'SA2 to the entity could not be established', { cause: error })
     }
+    if ('refusal' in dialled) {
+      o.onEvent({ type: 'sa2-failed', reason: 'credential', credentialId: target.credentialId, refusal: dialled.refusal })
+      throw refused(RSC.TARGET_NOT_REACHABLE, 'the credential of SA1 no longer opens SA2')
+    }
+    const socket = dialled.socket
     try {
       const answer = await exchange(socket, req, url, split.rest, body)
       const rsc = answer.headers['x-m2m-rsc']
@@ -193,7 +216,7 @@ export async function startSa2Relay(o: Sa2RelayOptions): Promise<Sa2Relay> {
       res.writeHead(answer.status, answer.headers)
       res.end(answer.body)
     } catch (error) {
-      o.onEvent({ type: 'sa2-failed', reason: 'exchange', credentialId: target.credentialId })
+      o.onEvent({ type: 'sa2-failed', reason: 'exchange', credentialId: target.credentialId, ...codeOf(error) })
       throw refused(RSC.TARGET_NOT_REACHABLE, 'the entity did not answer over SA2', { cause: error })
     } finally {
       socket.destroy()
