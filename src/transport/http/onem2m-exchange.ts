@@ -4,7 +4,12 @@
  * as a oneM2M error response, encoding replies, and reading a response. The secure server
  * (onem2m-http.ts) and the plain one (plain-http.ts) differ only in what they tell the handler
  * about the connection.
+ *
+ * Every request gets a request id (a random UUID) that is sent back as `x-request-id` and handed
+ * to the handler, `onError` and `onServed`, so one log line per request can be matched with the
+ * client's view and with the service's other events about it (issue 8).
  */
+import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import {
   DEFAULT_LIMITS,
@@ -30,13 +35,28 @@ export interface OneM2mReply {
   readonly createdResourceId?: string
 }
 
+/** One answered request, for logs and metrics: no content, only what identifies and measures it. */
+export interface ServedRequest {
+  readonly requestId: string
+  /** The decoded primitive; undefined when the request could not be decoded. */
+  readonly request: RequestPrimitive | undefined
+  /** The rsc of the response primitive sent back. */
+  readonly rsc: number
+  readonly durationMs: number
+}
+
+/** The response header carrying the request id. */
+export const REQUEST_ID_HEADER = 'x-request-id'
+
 export interface OneM2mServerOptions {
   readonly limits?: OneM2mLimits
   readonly releaseVersions?: readonly string[]
   /** Per-code rsc overrides applied when a handler throws (e.g. a service's finer codes). */
   readonly rscOverrides?: RscOverrides
   /** Called for every failure that becomes an error response; services log and audit here. */
-  readonly onError?: (error: unknown, request: RequestPrimitive | undefined) => void
+  readonly onError?: (error: unknown, request: RequestPrimitive | undefined, requestId: string) => void
+  /** Called once per request after its response was written (logs, metrics). */
+  readonly onServed?: (served: ServedRequest) => void
   /** Bound on reading one request body. */
   readonly bodyTimeoutMs?: number
 }
@@ -80,13 +100,14 @@ export function readBody(message: IncomingMessage, maxBytes: number, timeoutMs?:
   })
 }
 
-function writeReply(res: ServerResponse, reply: OneM2mReply, mediaType: string | undefined): void {
+function writeReply(res: ServerResponse, reply: OneM2mReply, mediaType: string | undefined): number {
   const message = encodeHttpResponse(reply.response, {
     ...(reply.createdResourceId === undefined ? {} : { createdResourceId: reply.createdResourceId }),
     ...(mediaType === undefined ? {} : { mediaType }),
   })
   res.writeHead(message.status, message.headers as Record<string, string>)
   res.end(message.body)
+  return reply.response.rsc
 }
 
 /**
@@ -95,26 +116,33 @@ function writeReply(res: ServerResponse, reply: OneM2mReply, mediaType: string |
  */
 export function oneM2mRequestListener<C>(
   handler: (request: RequestPrimitive, context: C) => Promise<OneM2mReply>,
-  contextOf: (req: IncomingMessage, decoded: DecodedHttpRequest) => C,
+  contextOf: (req: IncomingMessage, decoded: DecodedHttpRequest, requestId: string) => C,
   options: OneM2mServerOptions,
 ): RequestListener {
   const limits = options.limits ?? DEFAULT_LIMITS
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw: HttpRequestMessage = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers as HttpHeaders, body: new Uint8Array(0) }
+    const started = performance.now()
+    const requestId = randomUUID()
+    res.setHeader(REQUEST_ID_HEADER, requestId)
     let primitive: RequestPrimitive | undefined
     let mediaType: string | undefined
+    let rsc: number | undefined
     try {
       const body = await readBody(req, limits.maxBodyBytes, bodyTimeoutMs)
       const decoded = decodeHttpRequest({ ...raw, body }, { limits, ...(options.releaseVersions ? { releaseVersions: options.releaseVersions } : {}) })
       primitive = decoded.primitive
       mediaType = decoded.responseMediaType
-      writeReply(res, await handler(primitive, contextOf(req, decoded)), mediaType)
+      rsc = writeReply(res, await handler(primitive, contextOf(req, decoded, requestId)), mediaType)
     } catch (error) {
-      options.onError?.(error, primitive)
+      options.onError?.(error, primitive, requestId)
       const context = primitive === undefined ? requestContextOf(raw) : { rqi: primitive.rqi, ...(primitive.rvi === undefined ? {} : { rvi: primitive.rvi }) }
-      if (!res.headersSent && !res.destroyed) writeReply(res, { response: errorResponse(error, context, options.rscOverrides) }, mediaType)
+      const response = errorResponse(error, context, options.rscOverrides)
+      rsc = response.rsc
+      if (!res.headersSent && !res.destroyed) writeReply(res, { response }, mediaType)
     }
+    options.onServed?.({ requestId, request: primitive, rsc, durationMs: Math.round((performance.now() - started) * 1000) / 1000 })
   }
   return (req, res) => {
     void serve(req, res)

@@ -23,21 +23,24 @@ import type { SecureConnection } from '../tls/secure-connection.js'
 import { oneM2mRequestListener, readOneM2mResponse, type OneM2mReply, type OneM2mServerOptions } from './onem2m-exchange.js'
 import { createSecureHttpServer, pinnedAgent, requestConnection } from './secure-http.js'
 
-export type { OneM2mReply, OneM2mServerOptions } from './onem2m-exchange.js'
+export type { OneM2mReply, OneM2mServerOptions, ServedRequest } from './onem2m-exchange.js'
 
 export interface OneM2mRequestContext<B> {
   /** The authenticated TLS connection the request arrived on (framework, peer, binding). */
   readonly connection: SecureConnection<B>
   /** The Host header, for servers that must check it names them (mef-maf-interface.md §2.3). */
   readonly host?: string
+  /** This request's id, also sent back as `x-request-id`. */
+  readonly requestId: string
 }
 
 export type OneM2mHandler<B> = (request: RequestPrimitive, context: OneM2mRequestContext<B>) => Promise<OneM2mReply>
 
 /** An http.Server answering every request that `listener` authenticates with `handler`. */
 export function createOneM2mHttpServer<B>(listener: SecureListener<B>, handler: OneM2mHandler<B>, options: OneM2mServerOptions = {}): Server {
-  const contextOf = (req: IncomingMessage, decoded: DecodedHttpRequest): OneM2mRequestContext<B> => ({
+  const contextOf = (req: IncomingMessage, decoded: DecodedHttpRequest, requestId: string): OneM2mRequestContext<B> => ({
     connection: requestConnection<B>(req),
+    requestId,
     ...(decoded.host === undefined ? {} : { host: decoded.host }),
   })
   return createSecureHttpServer(listener, oneM2mRequestListener(handler, contextOf, options))

@@ -25,13 +25,16 @@ import { oneM2mRequestListener, readOneM2mResponse, type OneM2mReply, type OneM2
 export interface PlainOneM2mRequestContext {
   readonly remoteAddress?: string
   readonly host?: string
+  /** This request's id, also sent back as `x-request-id`. */
+  readonly requestId: string
 }
 
 export type PlainOneM2mHandler = (request: RequestPrimitive, context: PlainOneM2mRequestContext) => Promise<OneM2mReply>
 
 /** An http.Server (not yet listening) answering every request with `handler`. */
 export function createPlainOneM2mHttpServer(handler: PlainOneM2mHandler, options: OneM2mServerOptions = {}): Server {
-  const contextOf = (req: IncomingMessage, decoded: DecodedHttpRequest): PlainOneM2mRequestContext => ({
+  const contextOf = (req: IncomingMessage, decoded: DecodedHttpRequest, requestId: string): PlainOneM2mRequestContext => ({
+    requestId,
     ...(req.socket.remoteAddress === undefined ? {} : { remoteAddress: req.socket.remoteAddress }),
     ...(decoded.host === undefined ? {} : { host: decoded.host }),
   })

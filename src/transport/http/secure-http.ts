@@ -12,9 +12,21 @@ import { TransportError } from '../errors.js'
 import type { SecureListener } from '../tls/secure-listener.js'
 import { connectionOf, type SecureConnection } from '../tls/secure-connection.js'
 
+/**
+ * How long an authenticated connection may stay idle between requests. Node's http default (5 s)
+ * suits browsers behind cheap TCP; here every new connection costs a full TLS handshake with a key
+ * lookup (MEF fetch, MAF retrieval), and a device keeps its SA1 open to send readings every few
+ * tens of seconds — so idle sessions are kept for two minutes unless the caller says otherwise.
+ */
+export const SECURE_IDLE_TIMEOUT_MS = 120_000
+
 /** An http.Server that serves every connection `listener` authenticates (it never listens itself). */
-export function createSecureHttpServer<B>(listener: SecureListener<B>, handler: RequestListener, options: ServerOptions = {}): Server {
-  const server = createServer(options, handler)
+export function createSecureHttpServer<B>(
+  listener: SecureListener<B>, handler: RequestListener, options: ServerOptions & { readonly idleTimeoutMs?: number } = {},
+): Server {
+  const { idleTimeoutMs, ...serverOptions } = options
+  const server = createServer(serverOptions, handler)
+  server.keepAliveTimeout = idleTimeoutMs ?? SECURE_IDLE_TIMEOUT_MS
   const onConnection = (connection: SecureConnection<B>): void => {
     server.emit('connection', connection.socket)
   }

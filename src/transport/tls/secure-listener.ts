@@ -7,12 +7,14 @@
  * A connection is announced ('connection') only once its binding is known.
  *
  * Events: 'connection' (SecureConnection<B>), 'handshakeError' (TransportError, HandshakeInfo),
- * 'resolveError' (unknown, HandshakeInfo) when a resolver throws — never an uncaught error.
+ * 'resolveError' (unknown, HandshakeInfo) when a resolver throws — never an uncaught error — and
+ * 'handshake' (HandshakeSummary, SecureConnection<B> | undefined) once per accepted TCP connection,
+ * whatever its end, so services can log and count every handshake with its duration (issue 8).
  */
 import { EventEmitter } from 'node:events'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls'
-import { TransportError } from '../errors.js'
+import { TransportError, type TransportErrorCode } from '../errors.js'
 import { ALERT, HandshakeGate, type GateVerdict } from './handshake-gate.js'
 import { profileOptions, type TlsFramework } from './profile.js'
 import { acceptCertificatePeer, type CertificateAuthority } from './certificate-peer.js'
@@ -44,6 +46,35 @@ export interface HandshakeInfo {
   readonly sni: string | undefined
   readonly identity: string | undefined
   readonly remoteAddress: string | undefined
+}
+
+/**
+ * How one handshake ended. `refused`: the resolver did not know or did not accept the peer
+ * (unknown psk_identity, certificate peer refused); `failed`: anything else (timeout, protocol
+ * error, resolver failure, peer gone). `framework` is what the peer attempted as far as the
+ * listener saw it: undefined when it never got that far.
+ */
+export interface HandshakeSummary {
+  readonly outcome: 'ok' | 'refused' | 'failed'
+  readonly framework: TlsFramework | undefined
+  readonly code?: TransportErrorCode
+  readonly durationMs: number
+  readonly sni: string | undefined
+  readonly identity: string | undefined
+}
+
+/** Codes that mean "this peer is not accepted", by the framework that refused it. */
+const REFUSALS: ReadonlyMap<string, TlsFramework> = new Map([
+  ['M2MSEC_TLS_PSK_UNKNOWN_IDENTITY', 'psk'],
+  ['M2MSEC_TLS_PEER_REFUSED', 'certificate'],
+  ['M2MSEC_TLS_PEER_UNTRUSTED', 'certificate'],
+  ['M2MSEC_TLS_PEER_ID_MISMATCH', 'certificate'],
+])
+
+function failureSummary(error: TransportError, info: HandshakeInfo, durationMs: number): HandshakeSummary {
+  const refusedBy = REFUSALS.get(error.code)
+  const framework = info.identity !== undefined ? 'psk' : refusedBy
+  return { outcome: refusedBy === undefined ? 'failed' : 'refused', framework, code: error.code, durationMs, sni: info.sni, identity: info.identity }
 }
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
@@ -123,6 +154,8 @@ export class SecureListener<B> extends EventEmitter {
     const controller = new AbortController()
     const state: { identity?: string; resolution?: PskResolution<B> | null; error?: TransportError; done: boolean } = { done: false }
     const remoteAddress = raw.remoteAddress
+    const started = performance.now()
+    const elapsed = (): number => Math.round((performance.now() - started) * 1000) / 1000
     const info = (): HandshakeInfo => ({ sni: gate?.sni ?? (tls.servername || undefined), identity: state.identity, remoteAddress })
     const gate = psk ? new HandshakeGate(raw, { onPskIdentity: (id, sni) => this.#resolvePsk(psk, id, sni, state, controller.signal, info) }) : undefined
     const tls = new TLSSocket(gate ?? raw, {
@@ -153,6 +186,8 @@ export class SecureListener<B> extends EventEmitter {
           clearTimeout(timer)
           registerConnection(connection)
           this.emit('connection', connection)
+          const summary: HandshakeSummary = { outcome: 'ok', framework: connection.framework, durationMs: elapsed(), sni: connection.sni, identity: state.identity }
+          this.emit('handshake', summary, connection)
         },
         (error: unknown) => {
           const failure = error instanceof TransportError ? error : handshakeFailed(error)
@@ -168,7 +203,9 @@ export class SecureListener<B> extends EventEmitter {
       if (state.done) return
       state.done = true
       controller.abort()
-      this.emit('handshakeError', state.error ?? gate?.failure ?? handshakeFailed(tlsError), info())
+      const failure = state.error ?? gate?.failure ?? handshakeFailed(tlsError)
+      this.emit('handshakeError', failure, info())
+      this.emit('handshake', failureSummary(failure, info(), elapsed()), undefined)
     })
   }
 
