@@ -10,8 +10,8 @@
  * memory and are gone when it stops.
  */
 import type { Command } from 'commander'
-import { M2mSecError } from '../../core/index.js'
-import { createCseService, type CseServiceEvent } from '../../services/cse/index.js'
+import { createCseService } from '../../services/cse/index.js'
+import { addLogLevelOption, serveEventSink } from '../observability/serve-log.js'
 import { parseListen, UsageError } from '../options.js'
 
 interface ServeCseOptions {
@@ -22,18 +22,7 @@ interface ServeCseOptions {
   readonly listen: string
   readonly admin?: string
   readonly allowAnyInterface?: boolean
-}
-
-function describe(event: CseServiceEvent): Record<string, unknown> {
-  const base: Record<string, unknown> = { event: event.type }
-  if ('rsc' in event) base['rsc'] = event.rsc
-  if ('target' in event) Object.assign(base, { target: event.target, subscription: event.subscription })
-  if ('net' in event && event.net !== undefined) base['net'] = event.net
-  if ('error' in event) {
-    const error = event.error
-    Object.assign(base, error instanceof M2mSecError ? { code: error.code, message: error.message } : { message: error instanceof Error ? error.message : 'unknown error' })
-  }
-  return base
+  readonly logLevel: string
 }
 
 function cseTypeOf(text: string): 1 | 2 | 3 {
@@ -49,7 +38,7 @@ async function serveCse(options: ServeCseOptions): Promise<void> {
     cseId: options.cseId, cseBaseName: options.cseBaseName, spId: options.spId, cseType: cseTypeOf(options.cseType), listen,
     ...(options.admin === undefined ? {} : { adminOriginator: options.admin }),
     ...(options.allowAnyInterface === true ? { allowAnyInterface: true } : {}),
-    onEvent: (event) => console.error(JSON.stringify(describe(event))),
+    onEvent: serveEventSink('cse', options),
   })
   console.log(JSON.stringify({ role: 'cse', host: service.host, port: service.port, cseId: service.config.cseId, cseBaseName: service.config.cseBaseName, spId: service.config.spId }))
   await new Promise<void>((resolve) => {
@@ -66,8 +55,8 @@ async function serveCse(options: ServeCseOptions): Promise<void> {
 
 /** Adds `cse` under `m2msec serve`. */
 export function registerServeCseCommand(serve: Command): void {
-  serve
-    .command('cse')
+  addLogLevelOption(serve
+    .command('cse'))
     .description('reference Registrar CSE (JSON over plain HTTP, in memory) for the gateway to front: it trusts the originator, so listen on loopback or a private address only')
     .option('--cse-id <id>', 'SP-relative CSE-ID', '/in-cse')
     .option('--cse-base-name <name>', 'resource name of the CSEBase', 'cse-in')

@@ -6,9 +6,10 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { M2mSecError, TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
-import { createMafService, type MafServiceEvent } from '../../services/maf/index.js'
+import { TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
+import { createMafService } from '../../services/maf/index.js'
 import { openDataDirectoryStore } from '../../store/index.js'
+import { addLogLevelOption, serveEventSink } from '../observability/serve-log.js'
 import { collect, parseListen, UsageError } from '../options.js'
 
 interface ServeMafOptions {
@@ -24,6 +25,7 @@ interface ServeMafOptions {
   readonly clientCa: string[]
   readonly kcLifetimeHours: string
   readonly registrationLifetimeDays: string
+  readonly logLevel: string
 }
 
 
@@ -32,12 +34,6 @@ function positive(text: string, what: string): number {
   const n = Number(text)
   if (!(n > 0)) throw new UsageError(`${what} must be a positive number, got '${text}'`)
   return n
-}
-
-function describe(event: MafServiceEvent): Record<string, unknown> {
-  const error = event.error
-  const detail = error instanceof M2mSecError ? { code: error.code, message: error.message } : { message: error instanceof Error ? error.message : 'unknown error' }
-  return { event: event.type, ...('rsc' in event ? { rsc: event.rsc } : {}), ...('action' in event ? { action: event.action } : {}), ...detail }
 }
 
 function mefSettings(options: ServeMafOptions, read: (path: string) => string) {
@@ -55,6 +51,7 @@ async function serveMaf(options: ServeMafOptions): Promise<void> {
   const listen = parseListen(options.listen)
   const read = (path: string): string => readFileSync(path, 'utf8')
   const mef = mefSettings(options, read)
+  const onEvent = serveEventSink('maf', options)
   const config = {
     fqdn: options.fqdn,
     kcLifetimeMs: positive(options.kcLifetimeHours, '--kc-lifetime-hours') * 3_600_000,
@@ -66,7 +63,7 @@ async function serveMaf(options: ServeMafOptions): Promise<void> {
   const store = await openDataDirectoryStore({ dataDir: options.dataDir, create: true })
   let service
   try {
-    service = await createMafService({ store, config, credential, clientTrustAnchors, listen, onEvent: (event) => console.error(JSON.stringify(describe(event))) })
+    service = await createMafService({ store, config, credential, clientTrustAnchors, listen, onEvent })
   } catch (error) {
     await store.close()
     throw error
@@ -88,8 +85,8 @@ async function serveMaf(options: ServeMafOptions): Promise<void> {
 
 /** Adds `maf` under `m2msec serve`. */
 export function registerServeMafCommand(serve: Command): void {
-  serve
-    .command('maf')
+  addLogLevelOption(serve
+    .command('maf'))
     .description('M2M Authentication Function: MAF Handshake (KmID, KeID with Km pulled from the MEF, certificates), MAF client and key procedures')
     .requiredOption('--data-dir <dir>', 'data directory (SQLite store and its KEK; created when missing)')
     .requiredOption('--fqdn <fqdn>', 'the MAF-FQDN (MAF-ID): SNI, Host and the @-part of every KmID and Key Identifier')

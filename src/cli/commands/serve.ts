@@ -6,9 +6,10 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { M2mSecError, TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
-import { createMefService, type MefServiceEvent, type MefTargetConfig } from '../../services/mef/index.js'
+import { TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
+import { createMefService, type MefTargetConfig } from '../../services/mef/index.js'
 import { openDataDirectoryStore } from '../../store/index.js'
+import { addLogLevelOption, serveEventSink } from '../observability/serve-log.js'
 import { collect, parseListen, UsageError } from '../options.js'
 
 const DEFAULT_MAX_KEY_LIFETIME_MS = 30 * 24 * 3_600_000
@@ -24,6 +25,7 @@ interface ServeMefOptions {
   readonly enroleeCa: string[]
   readonly mode: string
   readonly maxKeyLifetimeDays: string
+  readonly logLevel: string
 }
 
 
@@ -36,16 +38,11 @@ export function parseTargetOption(text: string): MefTargetConfig {
   return { fqdn: text.slice(0, eq), originatorIds: ids }
 }
 
-function describe(event: MefServiceEvent): Record<string, unknown> {
-  const error = event.error
-  const detail = error instanceof M2mSecError ? { code: error.code, message: error.message } : { message: error instanceof Error ? error.message : 'unknown error' }
-  return { event: event.type, ...('rsc' in event ? { rsc: event.rsc } : {}), ...('action' in event ? { action: event.action } : {}), ...detail }
-}
-
 async function serveMef(options: ServeMefOptions): Promise<void> {
   if (!TARGET_KEY_MODES.includes(options.mode as TargetKeyMode)) throw new UsageError(`--mode must be one of ${TARGET_KEY_MODES.join(', ')}`)
   const listen = parseListen(options.listen)
   const targets = options.target.map(parseTargetOption)
+  const onEvent = serveEventSink('mef', options)
   const read = (path: string): string => readFileSync(path, 'utf8')
   const store = await openDataDirectoryStore({ dataDir: options.dataDir, create: true })
   let service
@@ -58,7 +55,7 @@ async function serveMef(options: ServeMefOptions): Promise<void> {
       targets,
       targetTrustAnchors: options.targetCa.map(read),
       listen,
-      onEvent: (event) => console.error(JSON.stringify(describe(event))),
+      onEvent,
     })
   } catch (error) {
     await store.close()
@@ -82,8 +79,8 @@ async function serveMef(options: ServeMefOptions): Promise<void> {
 /** Adds `serve` with its `mef` subcommand; returns `serve` so other roles add theirs. */
 export function registerServeCommand(program: Command): Command {
   const serve = program.command('serve').description('run one role alone on a data directory')
-  serve
-    .command('mef')
+  addLogLevelOption(serve
+    .command('mef'))
     .description('M2M Enrolment Function: PPSK and certificate RSPF enrolment, MEF procedures, fetchCredentials')
     .requiredOption('--data-dir <dir>', 'data directory (SQLite store and its KEK; created when missing)')
     .requiredOption('--fqdn <fqdn>', 'the MEF-FQDN (MEF-ID): SNI, Host and the @-part of every KeID')

@@ -10,9 +10,16 @@ import type { ResourceTree } from './resource-tree.js'
 /** Delivers one NOTIFY to a URL (a pointOfAccess or a notificationURI) and returns the answer. */
 export type NotificationSender = (url: string, request: RequestPrimitive) => Promise<ResponsePrimitive>
 
-/** Something the operator should see; never holds content values, only identifiers and codes. */
+/**
+ * Something the operator should see; never holds content values, only identifiers and codes.
+ * `request`: one per request answered over HTTP (the CLI logs and counts it, issue 8).
+ */
 export type CseServiceEvent =
-  | { readonly type: 'request-failed'; readonly rsc: number; readonly to?: string; readonly error: unknown }
+  | { readonly type: 'request-failed'; readonly rsc: number; readonly to?: string; readonly requestId?: string; readonly error: unknown }
+  | {
+    readonly type: 'request'; readonly requestId: string; readonly op?: number; readonly to?: string; readonly fr?: string; readonly rqi?: string
+    readonly rsc: number; readonly durationMs: number
+  }
   | { readonly type: 'notification-failed'; readonly target: string; readonly subscription: string; readonly error: unknown }
   | { readonly type: 'notification-sent'; readonly target: string; readonly subscription: string; readonly net?: number }
 

@@ -78,18 +78,21 @@ export async function createCseService(options: CseServiceOptions): Promise<CseS
   const timeoutMs = options.notificationTimeoutMs ?? 5_000
   const send: NotificationSender = options.sender ?? (async (url, request) => (await sendPlainOneM2mRequest(url, request, { timeoutMs })).primitive)
   const ctx = createCseContext(config, { now: options.clock ?? ((): Date => new Date()), send, emit })
-  const handle = async (request: RequestPrimitive): ReturnType<typeof routeRequest> => {
+  const handle = async (request: RequestPrimitive, requestId?: string): ReturnType<typeof routeRequest> => {
     try {
       return await routeRequest(ctx, request)
     } catch (error) {
       const rsc = rscForError(error)
-      if (rsc >= 5000) emit({ type: 'request-failed', rsc, to: request.to, error })
+      if (rsc >= 5000) emit({ type: 'request-failed', rsc, to: request.to, ...(requestId === undefined ? {} : { requestId }), error })
       throw error
     }
   }
-  const http: Server = createPlainOneM2mHttpServer((request) => handle(request), {
-    onError: (error, request) => {
-      if (request === undefined) emit({ type: 'request-failed', rsc: rscForError(error), error })
+  const http: Server = createPlainOneM2mHttpServer((request, context) => handle(request, context.requestId), {
+    onError: (error, request, requestId) => {
+      if (request === undefined) emit({ type: 'request-failed', rsc: rscForError(error), requestId, error })
+    },
+    onServed: ({ requestId, request: p, rsc, durationMs }) => {
+      emit({ type: 'request', requestId, rsc, durationMs, ...(p === undefined ? {} : { op: p.op, to: p.to, ...(p.fr === undefined ? {} : { fr: p.fr }), rqi: p.rqi }) })
     },
   })
   await new Promise<void>((resolve, reject) => {

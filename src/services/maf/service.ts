@@ -9,23 +9,39 @@ import { X509Certificate } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { M2mSecError, TARGET_KEY_MODES, parseFqdn, type TargetKeyMode } from '../../core/index.js'
-import { RSC, refused, rscForError, type RequestPrimitive } from '../../onem2m/index.js'
+import { OPERATION, RSC, refused, rscForError, type RequestPrimitive } from '../../onem2m/index.js'
 import { auditLinker, type AuditLinker, type Store } from '../../store/index.js'
 import {
-  createMixedServer, createOneM2mHttpServer, exportKeyingMaterial, type OneM2mRequestContext, type SecureListener, type ServerCredential,
+  createMixedServer, createOneM2mHttpServer, exportKeyingMaterial, type HandshakeSummary, type OneM2mRequestContext, type SecureListener,
+  type ServedRequest, type ServerCredential,
 } from '../../transport/index.js'
 import { MAF_AUDIT_ACTION, recordMafAudit, refusedOutcome, type MafAuditEvent } from './audit.js'
 import type { MafConfig, MafDeps, MafPeer, MafSession } from './context.js'
 import { configInvalid } from './errors.js'
 import { createMefKmFetcher, type KmFetcher, type MefLinkConfig } from './mef-km-fetch.js'
 import { createMafCertificateResolver, createMafPskResolver } from './peer-resolution.js'
-import { routeRequest } from './router.js'
+import { routeRequest, routeTo } from './router.js'
 
-/** Something the operator should see (the CLI prints it); never holds key bytes. */
+/** How a request, handshake or key fetch ended: accepted, refused (4xxx, unknown peer), or failed (5xxx, unreachable). */
+export type MafOutcome = 'ok' | 'refused' | 'failed'
+
+/**
+ * Something the operator should see (the CLI logs it and counts it, issue 8); never holds key bytes.
+ * `request`: one per oneM2M request answered; `handshake`: one per TLS connection accepted;
+ * `key-retrieval`: one per MAF Key Retrieval (TS-0003 8.8.2.8); `key-fetch`: one per Km fetched
+ * from the MEF for a KeID (fetchCredentials, mef-km-fetch.ts).
+ */
 export type MafServiceEvent =
   | { readonly type: 'audit-failed'; readonly action: string; readonly error: unknown }
-  | { readonly type: 'request-failed'; readonly rsc: number; readonly to?: string; readonly error: unknown }
+  | { readonly type: 'request-failed'; readonly rsc: number; readonly to?: string; readonly requestId?: string; readonly error: unknown }
   | { readonly type: 'resolver-failed'; readonly error: unknown }
+  | {
+    readonly type: 'request'; readonly requestId: string; readonly op?: number; readonly to?: string; readonly fr?: string; readonly rqi?: string
+    readonly rsc: number; readonly durationMs: number
+  }
+  | { readonly type: 'handshake'; readonly framework: string; readonly outcome: MafOutcome; readonly reason?: string; readonly identity?: string; readonly durationMs: number }
+  | { readonly type: 'key-retrieval'; readonly outcome: MafOutcome; readonly requestId: string }
+  | { readonly type: 'key-fetch'; readonly server: 'mef'; readonly outcome: MafOutcome; readonly durationMs: number }
 
 export interface MafMefConfig extends MefLinkConfig {
   /** The derivation the MEF uses for Targets (docs/decisions.md D-5); recorded, the MAF never derives. */
@@ -91,6 +107,50 @@ function peerSubject(peer: MafPeer): string {
   return peer.clientId
 }
 
+function outcomeOf(rsc: number): MafOutcome {
+  return rsc < 3000 ? 'ok' : rsc < 5000 ? 'refused' : 'failed'
+}
+
+function isKeyRetrieval(p: RequestPrimitive, fqdn: string): boolean {
+  if (p.op !== OPERATION.RETRIEVE) return false
+  try {
+    return routeTo(p.to, fqdn).route.kind === 'key'
+  } catch {
+    return false
+  }
+}
+
+function requestEvent(served: ServedRequest): MafServiceEvent {
+  const p = served.request
+  return {
+    type: 'request', requestId: served.requestId, rsc: served.rsc, durationMs: served.durationMs,
+    ...(p === undefined ? {} : { op: p.op, to: p.to, ...(p.fr === undefined ? {} : { fr: p.fr }), rqi: p.rqi }),
+  }
+}
+
+function handshakeEvent(summary: HandshakeSummary): MafServiceEvent {
+  return {
+    type: 'handshake', framework: summary.framework ?? 'unknown', outcome: summary.outcome, durationMs: summary.durationMs,
+    ...(summary.code === undefined ? {} : { reason: summary.code }), ...(summary.identity === undefined ? {} : { identity: summary.identity }),
+  }
+}
+
+/** The Km fetch, timed and reported: a refusal is an answer, a throw (MEF unreachable) a failure. */
+function reportedFetch(fetch: KmFetcher, emit: (event: MafServiceEvent) => void): KmFetcher {
+  return async (keId) => {
+    const started = performance.now()
+    const durationMs = (): number => Math.round((performance.now() - started) * 1000) / 1000
+    try {
+      const outcome = await fetch(keId)
+      emit({ type: 'key-fetch', server: 'mef', outcome: outcome.ok ? 'ok' : 'refused', durationMs: durationMs() })
+      return outcome
+    } catch (error) {
+      emit({ type: 'key-fetch', server: 'mef', outcome: 'failed', durationMs: durationMs() })
+      throw error
+    }
+  }
+}
+
 /**
  * Starts a MAF on `options.listen` (default 127.0.0.1, port 0).
  * @throws MafError M2MSEC_MAF_CONFIG_INVALID for unusable options; the listen error otherwise.
@@ -103,7 +163,7 @@ export async function createMafService(options: MafServiceOptions): Promise<MafS
   const audit = (event: MafAuditEvent): void => {
     recordMafAudit(deps, { ...event, at: event.at ?? clock() }).catch((error: unknown) => emit({ type: 'audit-failed', action: event.action, error }))
   }
-  const fetch = mef === undefined ? undefined : (options.kmFetcher ?? createMefKmFetcher({ mef, mafFqdn: config.fqdn, credential: options.credential }))
+  const fetch = mef === undefined ? undefined : reportedFetch(options.kmFetcher ?? createMefKmFetcher({ mef, mafFqdn: config.fqdn, credential: options.credential }), emit)
   const resolution = {
     store: options.store, fqdn: config.fqdn, now: clock, onRefusal: audit, auditLink: deps.auditLink,
     ...(mef === undefined || fetch === undefined ? {} : { mef: { fqdn: mef.fqdn, fetch } }),
@@ -124,6 +184,7 @@ export async function createMafService(options: MafServiceOptions): Promise<MafS
     if (code === 'M2MSEC_TLS_PSK_UNKNOWN_IDENTITY' || code === 'M2MSEC_TLS_PEER_REFUSED') return
     audit({ action: MAF_AUDIT_ACTION.handshake, outcome: refusedOutcome(code), subject: { sni: info.sni ?? null, identity: info.identity ?? null, remoteAddress: info.remoteAddress ?? null } })
   })
+  listener.on('handshake', (summary: HandshakeSummary) => emit(handshakeEvent(summary)))
 
   const sessions = new WeakMap<TLSSocket, MafSession>()
   const sessionOf = (socket: TLSSocket): MafSession => {
@@ -143,13 +204,19 @@ export async function createMafService(options: MafServiceOptions): Promise<MafS
     } catch (error) {
       const rsc = rscForError(error)
       audit({ action: MAF_AUDIT_ACTION.request, outcome: refusedOutcome(String(rsc)), subject: { op: primitive.op, to: primitive.to, fr: primitive.fr ?? null, peer: peerSubject(peer) } })
-      if (rsc >= 5000) emit({ type: 'request-failed', rsc, to: primitive.to, error })
+      if (rsc >= 5000) emit({ type: 'request-failed', rsc, to: primitive.to, requestId: context.requestId, error })
       throw error
     }
   }
   const http: Server = createOneM2mHttpServer(listener, handle, {
-    onError: (error, request) => {
-      if (request === undefined) emit({ type: 'request-failed', rsc: rscForError(error), error })
+    onError: (error, request, requestId) => {
+      if (request === undefined) emit({ type: 'request-failed', rsc: rscForError(error), requestId, error })
+    },
+    onServed: (served) => {
+      emit(requestEvent(served))
+      if (served.request !== undefined && isKeyRetrieval(served.request, config.fqdn)) {
+        emit({ type: 'key-retrieval', outcome: outcomeOf(served.rsc), requestId: served.requestId })
+      }
     },
   })
   const address = await listener.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1')

@@ -13,20 +13,37 @@ import { parseFqdn, TARGET_KEY_MODES } from '../../core/index.js'
 import { M2mSecError } from '../../core/index.js'
 import { auditLinker, type AuditLinker, type Store } from '../../store/index.js'
 import {
-  createMixedServer, createOneM2mHttpServer, exportKeyingMaterial, type OneM2mRequestContext, type SecureListener, type ServerCredential,
+  createMixedServer, createOneM2mHttpServer, exportKeyingMaterial, type HandshakeSummary, type OneM2mRequestContext, type SecureListener,
+  type ServedRequest, type ServerCredential,
 } from '../../transport/index.js'
-import { RSC, refused, rscForError, type RequestPrimitive } from '../../onem2m/index.js'
+import { MEF_MAF_RESOURCE_TYPE, OPERATION, RSC, refused, rscForError, type RequestPrimitive } from '../../onem2m/index.js'
 import { isAudited, MEF_AUDIT_ACTION, recordMefAudit, refusedOutcome, type MefAuditEvent } from './audit.js'
 import type { MefConfig, MefDeps, MefPeer, MefSession } from './context.js'
 import { configInvalid } from './errors.js'
+import { sessionEnrolment } from './enrolment.js'
 import { createMefCertificateResolver, createMefPskResolver, pemCertificatesDer, type MefTargetConfig } from './peer-resolution.js'
-import { routeRequest } from './router.js'
+import { routeRequest, routeTo } from './router.js'
 
-/** Something the operator should see (the CLI prints it); never holds key bytes. */
+/** How a request, handshake or procedure ended: accepted, refused (4xxx, unknown peer), or failed (5xxx, timeout). */
+export type MefOutcome = 'ok' | 'refused' | 'failed'
+
+/**
+ * Something the operator should see (the CLI logs it and counts it, issue 8); never holds key bytes.
+ * `request`: one per oneM2M request answered; `handshake`: one per TLS connection accepted;
+ * `enrolment`: a MEF Client Registration CREATE that produced (or was refused) a new Ke;
+ * `key-retrieval`: one per MEF Key Retrieval (TS-0003 8.3.5.2).
+ */
 export type MefServiceEvent =
   | { readonly type: 'audit-failed'; readonly action: string; readonly error: unknown }
-  | { readonly type: 'request-failed'; readonly rsc: number; readonly to?: string; readonly error: unknown }
+  | { readonly type: 'request-failed'; readonly rsc: number; readonly to?: string; readonly requestId?: string; readonly error: unknown }
   | { readonly type: 'resolver-failed'; readonly error: unknown }
+  | {
+    readonly type: 'request'; readonly requestId: string; readonly op?: number; readonly to?: string; readonly fr?: string; readonly rqi?: string
+    readonly rsc: number; readonly durationMs: number
+  }
+  | { readonly type: 'handshake'; readonly framework: string; readonly outcome: MefOutcome; readonly reason?: string; readonly identity?: string; readonly durationMs: number }
+  | { readonly type: 'enrolment'; readonly outcome: MefOutcome; readonly requestId: string }
+  | { readonly type: 'key-retrieval'; readonly outcome: MefOutcome; readonly requestId: string }
 
 export interface MefServiceOptions {
   readonly store: Store
@@ -104,6 +121,39 @@ function peerSubject(peer: MefPeer): string {
   return peer.kind === 'enrolee' ? peer.clientId : peer.fqdn
 }
 
+function outcomeOf(rsc: number): MefOutcome {
+  return rsc < 3000 ? 'ok' : rsc < 5000 ? 'refused' : 'failed'
+}
+
+/** A MEF Client Registration CREATE: on a bootstrap session, the request that enrols (enrolment.ts). */
+function isEnrolment(p: RequestPrimitive): boolean {
+  return p.op === OPERATION.CREATE && p.ty === MEF_MAF_RESOURCE_TYPE.MEF_CLIENT_REG
+}
+
+function isKeyRetrieval(p: RequestPrimitive, fqdn: string): boolean {
+  if (p.op !== OPERATION.RETRIEVE) return false
+  try {
+    return routeTo(p.to, fqdn).route.kind === 'key'
+  } catch {
+    return false
+  }
+}
+
+function requestEvent(served: ServedRequest): MefServiceEvent {
+  const p = served.request
+  return {
+    type: 'request', requestId: served.requestId, rsc: served.rsc, durationMs: served.durationMs,
+    ...(p === undefined ? {} : { op: p.op, to: p.to, ...(p.fr === undefined ? {} : { fr: p.fr }), rqi: p.rqi }),
+  }
+}
+
+function handshakeEvent(summary: HandshakeSummary): MefServiceEvent {
+  return {
+    type: 'handshake', framework: summary.framework ?? 'unknown', outcome: summary.outcome, durationMs: summary.durationMs,
+    ...(summary.code === undefined ? {} : { reason: summary.code }), ...(summary.identity === undefined ? {} : { identity: summary.identity }),
+  }
+}
+
 /**
  * Starts an MEF on `options.listen` (default 127.0.0.1, port 0).
  * @throws MefError M2MSEC_MEF_CONFIG_INVALID for unusable options; the listen error otherwise.
@@ -135,6 +185,7 @@ export async function createMefService(options: MefServiceOptions): Promise<MefS
     if (code === 'M2MSEC_TLS_PSK_UNKNOWN_IDENTITY' || code === 'M2MSEC_TLS_PEER_REFUSED') return
     audit({ action: MEF_AUDIT_ACTION.handshake, outcome: refusedOutcome(code), subject: { sni: info.sni ?? null, identity: info.identity ?? null, remoteAddress: info.remoteAddress ?? null } })
   })
+  listener.on('handshake', (summary: HandshakeSummary) => emit(handshakeEvent(summary)))
 
   const sessions = new WeakMap<TLSSocket, MefSession>()
   const sessionOf = (socket: TLSSocket): MefSession => {
@@ -148,22 +199,35 @@ export async function createMefService(options: MefServiceOptions): Promise<MefS
 
   const handle = async (primitive: RequestPrimitive, context: OneM2mRequestContext<MefPeer>) => {
     const peer = context.connection.binding
+    const session = sessionOf(context.connection.socket)
+    const enrolledBefore = sessionEnrolment(session)
+    const enrolling = isEnrolment(primitive)
     try {
       if (context.connection.sni?.toLowerCase() !== config.fqdn) throw refused(RSC.NOT_FOUND, 'the TLS session does not name this MEF')
-      return await routeRequest({ primitive, peer, session: sessionOf(context.connection.socket), now: clock() }, deps, context.host, audit)
+      const answer = await routeRequest({ primitive, peer, session, now: clock() }, deps, context.host, audit)
+      // Counted once per new Ke: a second CREATE on an enrolled session reuses its Ke (enrolment.ts).
+      if (enrolling && sessionEnrolment(session) !== enrolledBefore) emit({ type: 'enrolment', outcome: 'ok', requestId: context.requestId })
+      return answer
     } catch (error) {
       const rsc = rscForError(error)
       // One event per refusal: a procedure that audited its own (with its reason) is not recorded again.
       if (!isAudited(error)) {
         audit({ action: MEF_AUDIT_ACTION.request, outcome: refusedOutcome(String(rsc)), subject: { op: primitive.op, to: primitive.to, fr: primitive.fr ?? null, peer: peerSubject(peer) } })
       }
-      if (rsc >= 5000) emit({ type: 'request-failed', rsc, to: primitive.to, error })
+      if (enrolling) emit({ type: 'enrolment', outcome: outcomeOf(rsc), requestId: context.requestId })
+      if (rsc >= 5000) emit({ type: 'request-failed', rsc, to: primitive.to, requestId: context.requestId, error })
       throw error
     }
   }
   const http: Server = createOneM2mHttpServer(listener, handle, {
-    onError: (error, request) => {
-      if (request === undefined) emit({ type: 'request-failed', rsc: rscForError(error), error })
+    onError: (error, request, requestId) => {
+      if (request === undefined) emit({ type: 'request-failed', rsc: rscForError(error), requestId, error })
+    },
+    onServed: (served) => {
+      emit(requestEvent(served))
+      if (served.request !== undefined && isKeyRetrieval(served.request, config.fqdn)) {
+        emit({ type: 'key-retrieval', outcome: outcomeOf(served.rsc), requestId: served.requestId })
+      }
     },
   })
   const address = await listener.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1')
