@@ -1,10 +1,11 @@
 /**
  * `m2msec rule add | list | remove`: the service subscription rules the gateway decides AE
  * registrations with (`<serviceSubscribedAppRule>`: applicableCredIDs, allowedApp-IDs,
- * allowedAEs, allowedRole-IDs; wire.md §7.3–§7.4). Patterns take `*` wildcards. Until the admin
- * API exists the operator manages them here, on the gateway's data directory.
+ * allowedAEs, allowedRole-IDs; wire.md §7.3–§7.4). Patterns take `*` wildcards. The policy is the
+ * gateway's (services/gateway/operator); the admin API applies the same.
  */
 import type { Command } from 'commander'
+import { deleteRule, GatewayOperatorError, putRule, validateRule } from '../../services/gateway/index.js'
 import type { AppRule } from '../../store/index.js'
 import { collect, UsageError } from '../options.js'
 import { DEFAULT_DATA_DIR, formatTable, withStore } from './enrolee.js'
@@ -18,16 +19,19 @@ interface RuleAddOptions {
   readonly json?: boolean
 }
 
-/** wire.md §7.3: allowedApp-IDs items start with `*`, `R` or `N` (lower-case `r` tolerated, §2.1). */
+/** The rule as `rule add` gives it, checked by the gateway's operator policy (a bad field is a usage error). */
 export function parseRule(ruleId: string, o: Pick<RuleAddOptions, 'credId' | 'appId' | 'ae' | 'roleId'>): AppRule {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(ruleId)) throw new UsageError(`rule id must be 1–64 letters, digits, ".", "_" or "-", got '${ruleId}'`)
-  if (o.credId.length === 0) throw new UsageError('--cred-id is required: the gateway admits nothing without a security association')
-  if (o.appId.length === 0 || o.ae.length === 0) throw new UsageError('--app-id and --ae are required')
-  const bad = o.appId.find((p) => !/^[*RrN]/.test(p))
-  if (bad !== undefined) throw new UsageError(`--app-id '${bad}' must start with "*", "R" or "N"`)
-  const badAe = o.ae.find((p) => !/^[*CS]/.test(p))
-  if (badAe !== undefined) throw new UsageError(`--ae '${badAe}' must start with "*", "C" or "S"`)
-  return { ruleId, applicableCredIds: o.credId, allowedAppIds: o.appId, allowedAes: o.ae, allowedRoleIds: o.roleId }
+  return asUsage(() => validateRule(ruleId, { applicableCredIds: o.credId, allowedAppIds: o.appId, allowedAes: o.ae, allowedRoleIds: o.roleId }))
+}
+
+/** A bad-input refusal of the operator policy as the CLI's usage error (exit 2). */
+export function asUsage<T>(work: () => T): T {
+  try {
+    return work()
+  } catch (error) {
+    if (error instanceof GatewayOperatorError && error.kind === 'bad-input') throw new UsageError(error.message)
+    throw error
+  }
 }
 
 export function registerRuleCommands(program: Command): void {
@@ -43,7 +47,7 @@ export function registerRuleCommands(program: Command): void {
     .option('--json', 'print the rule as JSON')
     .action(async (ruleId: string, o: RuleAddOptions) => {
       const parsed = parseRule(ruleId, o)
-      await withStore({}, o.dataDir, true, (store) => store.transaction((tx) => tx.appRules.put(parsed)))
+      await withStore({}, o.dataDir, true, (store) => putRule(store, ruleId, { applicableCredIds: o.credId, allowedAppIds: o.appId, allowedAes: o.ae, allowedRoleIds: o.roleId }))
       console.log(o.json ? JSON.stringify(parsed) : `rule ${ruleId} stored`)
     })
   rule
@@ -64,7 +68,7 @@ export function registerRuleCommands(program: Command): void {
     .description('remove a rule')
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
     .action(async (ruleId: string, o: { dataDir: string }) => {
-      await withStore({}, o.dataDir, false, (store) => store.transaction((tx) => tx.appRules.delete(ruleId)))
+      await withStore({}, o.dataDir, false, (store) => deleteRule(store, ruleId))
       console.log(`rule ${ruleId} removed`)
     })
 }

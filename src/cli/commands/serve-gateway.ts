@@ -8,9 +8,9 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { M2mSecError } from '../../core/index.js'
-import { createGatewayService, type GatewayConfig, type GatewayServiceEvent, type KeyServerLink } from '../../services/gateway/index.js'
+import { createGatewayService, type GatewayConfig, type KeyServerLink } from '../../services/gateway/index.js'
 import { openDataDirectoryStore } from '../../store/index.js'
+import { addLogLevelOption, serveEventSink } from '../observability/serve-log.js'
 import { collect, parseListen, UsageError } from '../options.js'
 
 interface ServeGatewayOptions {
@@ -32,13 +32,9 @@ interface ServeGatewayOptions {
   readonly sa2: boolean
   readonly sa2Listen: string
   readonly sa2Url?: string
-}
-
-function describe(event: GatewayServiceEvent): Record<string, unknown> {
-  if (!('error' in event)) return { event: event.type, ...event }
-  const error = event.error
-  const detail = error instanceof M2mSecError ? { code: error.code, message: error.message } : { message: error instanceof Error ? error.message : 'unknown error' }
-  return { event: event.type, ...('rsc' in event ? { rsc: event.rsc } : {}), ...detail }
+  readonly sessionRecheckMs: string
+  readonly fetchedKeyMaxAgeMs: string
+  readonly logLevel: string
 }
 
 /** `fqdn=https://host:port`. */
@@ -46,6 +42,12 @@ function parseMaf(text: string, anchors: readonly string[]): KeyServerLink {
   const eq = text.indexOf('=')
   if (eq <= 0 || !/^https:\/\//.test(text.slice(eq + 1))) throw new UsageError(`--maf must be fqdn=https://host:port, got '${text}'`)
   return { fqdn: text.slice(0, eq).toLowerCase(), url: text.slice(eq + 1), caPem: anchors }
+}
+
+function positiveMs(text: string, option: string): number {
+  const ms = Number(text)
+  if (!(Number.isFinite(ms) && ms > 0)) throw new UsageError(`${option} must be a positive number, got '${text}'`)
+  return ms
 }
 
 function buildConfig(o: ServeGatewayOptions, read: (path: string) => string): GatewayConfig {
@@ -66,6 +68,8 @@ function buildConfig(o: ServeGatewayOptions, read: (path: string) => string): Ga
     ...(mef === undefined ? {} : { mef }),
     ...(mafs.length === 0 ? {} : { mafs }),
     sa2: o.sa2 ? { listen: parseListen(o.sa2Listen), ...(o.sa2Url === undefined ? {} : { publicUrl: o.sa2Url }) } : false,
+    sessionRecheckMs: positiveMs(o.sessionRecheckMs, '--session-recheck-ms'),
+    fetchedKeyMaxAgeMs: positiveMs(o.fetchedKeyMaxAgeMs, '--fetched-key-max-age-ms'),
   }
 }
 
@@ -74,13 +78,14 @@ async function serveGateway(o: ServeGatewayOptions): Promise<void> {
   const read = (path: string): string => readFileSync(path, 'utf8')
   if ((o.cert === undefined) !== (o.key === undefined)) throw new UsageError('--cert and --key go together')
   const config = buildConfig(o, read)
+  const onEvent = serveEventSink('gateway', o)
   const credential = o.cert !== undefined && o.key !== undefined ? { certPem: read(o.cert), keyPem: read(o.key) } : undefined
   const store = await openDataDirectoryStore({ dataDir: o.dataDir, create: true })
   let service
   try {
     service = await createGatewayService({
       store, config, listen, clientTrustAnchors: o.clientCa.map(read), ...(credential ? { credential } : {}),
-      onEvent: (event) => console.error(JSON.stringify(describe(event))),
+      onEvent,
     })
   } catch (error) {
     await store.close()
@@ -103,8 +108,8 @@ async function serveGateway(o: ServeGatewayOptions): Promise<void> {
 
 /** Adds `gateway` under `m2msec serve`. */
 export function registerServeGatewayCommand(serve: Command): void {
-  serve
-    .command('gateway')
+  addLogLevelOption(serve
+    .command('gateway'))
     .description('Entity B for a Registrar CSE: PSK, certificate and MAF-based SAEFs, identity binding, forwarding to the CSE')
     .requiredOption('--data-dir <dir>', 'data directory (SQLite store and its KEK; created when missing)')
     .requiredOption('--fqdn <fqdn>', 'the gateway FQDN devices send as SNI')
@@ -124,5 +129,7 @@ export function registerServeGatewayCommand(serve: Command): void {
     .option('--sa2-listen <host:port>', 'plain HTTP listener of the SA2 relay, for the upstream CSE only', '127.0.0.1:0')
     .option('--sa2-url <url>', 'http://host:port the upstream CSE dials for SA2 (default: the --sa2-listen address)')
     .option('--no-sa2', 'do not rewrite pointOfAccess nor relay requests to request-reachable entities (no SA2)')
+    .option('--session-recheck-ms <ms>', 'how often live sessions are rechecked against the store (revoked, removed, replaced credential; removed binding)', '30000')
+    .option('--fetched-key-max-age-ms <ms>', 'longest use of a Kpsa fetched from the MEF or a Kc from a MAF before it is fetched again', '3600000')
     .action((options: ServeGatewayOptions) => serveGateway(options))
 }

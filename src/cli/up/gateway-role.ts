@@ -38,11 +38,13 @@ export async function startGatewayRole(context: RoleContext): Promise<RunningRol
       ...(maf === undefined ? {} : { mafs: [maf] }),
     },
     credential: roleCredential(context),
+    // Refusals and session cuts join the one audit chain of the `up` store (D-192).
+    auditLink: context.auditLink,
     listen: { host: context.host, port: context.port },
     onEvent: (event) => context.onEvent(describeServiceEvent(event)),
   })
   return {
     name: 'gateway', url: httpsUrl(service.host, service.port), host: service.host, port: service.port, fqdn: context.fqdn,
-    registrar: cse.registrar, close: () => service.close(),
+    registrar: cse.registrar, close: () => service.close(), recheckSessions: (ids) => service.recheckSessions(ids),
   }
 }

@@ -8,3 +8,4 @@ export type { SaefName, KcRetriever, KpsaFetcher, KeyFetchOutcome } from './saef
 export { GatewayError } from './errors.js'
 export type { GatewayErrorCode } from './errors.js'
 export type { Sa2Config } from './service.js'
+export { GatewayOperatorError, addKpsa, deleteBinding, deleteRule, listBindings, listKpsa, listRules, parseBind, parseKeyText, parseKpsaIdentity, putRule, removeKpsa, revokeKpsa, validateRule } from './operator/index.js'

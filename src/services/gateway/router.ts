@@ -16,6 +16,7 @@ import {
 } from '../../onem2m/index.js'
 import type { BoundEntity, Store } from '../../store/index.js'
 import { absoluteAeId, originatorAllowed, withAeId, type RegistrarIds } from './entity-binding.js'
+import { GATEWAY_AUDIT_ACTION, type GatewayAudit } from './audit.js'
 import type { GatewaySession } from './session.js'
 import { decideRegistration, type RegistrationRefusal } from './subscription-rules.js'
 import type { RelayedResponse, Upstream } from './upstream.js'
@@ -29,6 +30,8 @@ export interface RouterDeps {
   readonly onEvent: (event: GatewayRequestEvent) => void
   /** The body to forward instead of the received one (SA2 poa rewriting, sa2-poa.ts), if any. */
   readonly rewriteBody?: (r: RoutedRequest) => Uint8Array | undefined
+  /** The audit trail of refusals and registrations (audit.ts). */
+  readonly audit?: Pick<GatewayAudit, 'record' | 'append'>
 }
 
 export type GatewayRequestEvent =
@@ -61,8 +64,19 @@ function forward(deps: RouterDeps, r: RoutedRequest, origin: string | undefined)
   return deps.upstream({ method: r.raw.method ?? 'GET', path: r.raw.url ?? '/', headers: r.raw.headers, body, origin })
 }
 
+/** Who a request came from, as the audit records it: the credential, its SAEF and the identity it is bound to. */
+function sessionSubject(r: RoutedRequest): Record<string, JsonValue> {
+  const { context } = r.session
+  return { credentialId: context.credentialId, saef: context.saef, ...(r.session.bound === undefined ? {} : { bound: [...r.session.bound.ids] }) }
+}
+
 function refuse(deps: RouterDeps, r: RoutedRequest, rsc: number, reason: string): never {
   deps.onEvent({ type: 'refused', rsc, reason, credentialId: r.session.context.credentialId, ...(r.primitive.fr === undefined ? {} : { fr: r.primitive.fr }) })
+  const registration = r.primitive.op === OPERATION.CREATE && r.primitive.ty === RESOURCE_TYPE.AE
+  deps.audit?.record({
+    action: registration ? GATEWAY_AUDIT_ACTION.registration : GATEWAY_AUDIT_ACTION.request, outcome: `refused:${rsc}`,
+    subject: { ...sessionSubject(r), ...(r.primitive.fr === undefined ? {} : { fr: r.primitive.fr }), reason },
+  })
   throw refused(rsc, rsc === RSC.ORIGINATOR_NOT_AUTHENTICATED ? 'originator not authenticated' : reason)
 }
 
@@ -92,11 +106,16 @@ async function registerAe(deps: RouterDeps, r: RoutedRequest): Promise<RelayedRe
   if (!(bound?.kind === 'ae' && bound.ids.includes(aeId))) {
     // Union with what other connections of the credential registered (frameworks.md §4.2: a list of AE-IDs).
     const entity = withAeId(await storedBinding(deps, session), aeId)
-    await deps.store.transaction((tx) => tx.identityBindings.put({ credentialId: session.context.credentialId, entityKind: 'ae', entityIds: entity.ids, source: 'assigned' }))
+    await deps.store.transaction(async (tx) => {
+      await tx.identityBindings.put({ credentialId: session.context.credentialId, entityKind: 'ae', entityIds: entity.ids, source: 'assigned' })
+      // The binding and its audit event commit together.
+      await deps.audit?.append(tx, { action: GATEWAY_AUDIT_ACTION.registration, outcome: 'ok', subject: { ...sessionSubject(r), aeId, binding: [...entity.ids] } })
+    })
     session.bind(entity)
     deps.onEvent({ type: 'registered', credentialId: session.context.credentialId, aeId })
   } else {
     session.bind(bound)
+    deps.audit?.record({ action: GATEWAY_AUDIT_ACTION.registration, outcome: 'ok', subject: { ...sessionSubject(r), aeId, binding: 'existing' } })
   }
   return response
 }

@@ -4,17 +4,20 @@
  * asynchronous PSK resolver, certificate-based through the certificate resolver), each context
  * bound per frameworks.md §4.2–§4.3 (the SAEF's CSE-ID/AE-IDs, else the stored binding of its
  * Credential-ID), and oneM2M over HTTP into router.ts, which forwards to the upstream CSE.
- * Everything another instance needs is in the store; in-process state is per connection.
+ * Everything another instance needs is in the store; in-process state is per connection: the
+ * live associations (live-sessions.ts), cut when their credential's lifetime ends or a recheck
+ * finds it revoked. Refusals and cuts go to the audit chain (audit.ts).
  */
-import { X509Certificate } from 'node:crypto'
+import { X509Certificate, randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parseCseId, type SecretBytes } from '../../core/index.js'
 import {
   DEFAULT_LIMITS, RSC, decodeHttpRequest, encodeHttpResponse, errorResponse, requestContextOf, tooLarge, type RequestPrimitive,
 } from '../../onem2m/index.js'
-import type { Store } from '../../store/index.js'
+import { auditLinker, type AuditLinker, type Store } from '../../store/index.js'
 import {
-  createMixedServer, createSecureHttpServer, requestConnection, type CertificateResolver, type PskResolver, type SecureConnection, type SecureListener,
+  REQUEST_ID_HEADER, createMixedServer, createSecureHttpServer, requestConnection, type CertificateResolver, type HandshakeSummary, type PskResolver,
+  type SecureConnection, type SecureListener, type HandshakeInfo, type TransportError,
 } from '../../transport/index.js'
 import type { RegistrarIds } from './entity-binding.js'
 import { configInvalid } from './errors.js'
@@ -22,8 +25,12 @@ import type { GatewayCredential, KeyServerLink } from './key-server-link.js'
 import { createMafKcRetriever } from './maf-key-retrieval.js'
 import { createMefKpsaFetcher } from './mef-kpsa-fetch.js'
 import { routeRequest, type GatewayRequestEvent, type RouterDeps } from './router.js'
-import { SAEFS, saefFor, type KcRetriever, type KpsaFetcher, type PeerCredential, type Saef, type SaefDeps, type SaefName } from './saef/index.js'
+import {
+  SAEFS, saefFor, type KcRetriever, type KeyFetchOutcome, type KpsaFetcher, type PeerCredential, type Saef, type SaefDeps, type SaefName,
+} from './saef/index.js'
 import { GatewaySession } from './session.js'
+import { GATEWAY_AUDIT_ACTION, createGatewayAudit, type GatewayAudit } from './audit.js'
+import { DEFAULT_SESSION_RECHECK_MS, startSessionGuard, type SessionCutReason } from './live-sessions.js'
 import { createUpstream, type UpstreamConfig } from './upstream.js'
 import { rewritePoa } from './sa2-poa.js'
 import { loadSa2TokenKey, startSa2Relay, type Sa2Event, type Sa2Relay } from './sa2-relay.js'
@@ -40,6 +47,14 @@ export interface GatewayConfig {
   readonly mafs?: readonly KeyServerLink[]
   /** SA2 relay for request-reachable entities (sa2-relay.ts); default on at 127.0.0.1:0; false turns it off. */
   readonly sa2?: Sa2Config | false
+  /**
+   * How often live associations are rechecked against the store (revoked, removed or replaced
+   * credential, removed binding; live-sessions.ts, D-190): the bound on how long a revocation made
+   * by another process takes to cut a session here. Default 30 000 ms.
+   */
+  readonly sessionRecheckMs?: number
+  /** Cap on how long a Kpsa fetched from the MEF or a Kc from a MAF is used before it is fetched again (D-191). Default 1 h. */
+  readonly fetchedKeyMaxAgeMs?: number
 }
 
 export interface Sa2Config {
@@ -48,11 +63,28 @@ export interface Sa2Config {
   readonly publicUrl?: string
 }
 
+/** How a request, handshake or key fetch ended: accepted, refused (unknown peer, 4xxx), or failed (unreachable, 5xxx). */
+export type GatewayOutcome = 'ok' | 'refused' | 'failed'
+
+/**
+ * Operator-visible facts (the CLI logs and counts them, issue 8); never key bytes.
+ * `request`: one per request on an SA1 connection; `handshake`: one per TLS connection, `framework`
+ * the SAEF that ran ('unknown' when none was reached); `key-fetch`: one per Kpsa fetched from the
+ * MEF or Kc retrieved from a MAF.
+ */
 export type GatewayServiceEvent =
   | GatewayRequestEvent
   | { readonly type: 'handshake-refused'; readonly saef: string | null; readonly reason: string; readonly identity?: string }
   | { readonly type: 'resolver-failed'; readonly error: unknown }
-  | { readonly type: 'request-failed'; readonly rsc: number; readonly error: unknown }
+  | { readonly type: 'request-failed'; readonly rsc: number; readonly requestId?: string; readonly error: unknown }
+  | {
+    readonly type: 'request'; readonly requestId: string; readonly op?: number; readonly to?: string; readonly fr?: string; readonly rqi?: string
+    readonly rsc?: number; readonly durationMs: number
+  }
+  | { readonly type: 'handshake'; readonly framework: string; readonly outcome: GatewayOutcome; readonly reason?: string; readonly identity?: string; readonly durationMs: number }
+  | { readonly type: 'key-fetch'; readonly server: 'mef' | 'maf'; readonly outcome: GatewayOutcome; readonly durationMs: number }
+  | { readonly type: 'session-cut'; readonly credentialId: string; readonly saef: string; readonly reason: SessionCutReason }
+  | { readonly type: 'audit-failed'; readonly lost: number; readonly error: unknown }
   | Sa2Event
 
 export interface GatewayServiceOptions {
@@ -69,6 +101,10 @@ export interface GatewayServiceOptions {
   /** Replace the MEF / MAF clients (tests). */
   readonly kpsaFetcher?: KpsaFetcher
   readonly kcRetriever?: KcRetriever
+  /** The audit chain's link (the HMAC variant when configured); default plain SHA-256. */
+  readonly auditLink?: AuditLinker
+  /** Aggregation window of refusal audit events (audit.ts, D-192); default 60 s. */
+  readonly auditWindowMs?: number
 }
 
 export interface GatewayService {
@@ -76,6 +112,12 @@ export interface GatewayService {
   readonly port: number
   /** The SA2 relay's base URL (what rewritten poa entries start with), when SA2 is on. */
   readonly sa2Url?: string
+  /**
+   * Rechecks the live associations of `credentialIds` (every one when omitted) against the store
+   * now and cuts those whose credential is revoked, removed or replaced, or whose binding is gone.
+   * The admin API calls it after an operator revokes; it also runs every `sessionRecheckMs`.
+   */
+  recheckSessions(credentialIds?: readonly string[]): Promise<{ readonly checked: number; readonly cut: number }>
   close(): Promise<void>
 }
 
@@ -98,14 +140,49 @@ function checkPem(pem: string, what: string): void {
   }
 }
 
-function buildSaefs(options: GatewayServiceOptions, now: () => Date): Saef[] {
+/** Handshake failures the gateway audits where they are decided (establish) or that are no refusal (a resolver threw). */
+const TLS_FAILURES_AUDITED_ELSEWHERE: ReadonlySet<string> = new Set(['M2MSEC_TLS_PSK_UNKNOWN_IDENTITY', 'M2MSEC_TLS_PEER_REFUSED', 'M2MSEC_TLS_RESOLVE_FAILED'])
+
+/** D-191: a fetched key is asked for again after an hour, whatever lifetime its server gave. */
+const DEFAULT_FETCHED_KEY_MAX_AGE_MS = 3_600_000
+
+function positiveMs(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback
+  if (!(Number.isFinite(value) && value > 0)) throw configInvalid(`${name} must be a positive number of milliseconds`)
+  return value
+}
+
+function elapsedSince(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000
+}
+
+/** A key fetch, timed and reported: a refusal is an answer, a throw (server unreachable) a failure. */
+function reported<A extends unknown[]>(
+  server: 'mef' | 'maf', emit: (event: GatewayServiceEvent) => void, fetch: ((...args: A) => Promise<KeyFetchOutcome>) | undefined,
+): ((...args: A) => Promise<KeyFetchOutcome>) | undefined {
+  if (fetch === undefined) return undefined
+  return async (...args) => {
+    const started = performance.now()
+    try {
+      const outcome = await fetch(...args)
+      emit({ type: 'key-fetch', server, outcome: outcome.ok ? 'ok' : 'refused', durationMs: elapsedSince(started) })
+      return outcome
+    } catch (error) {
+      emit({ type: 'key-fetch', server, outcome: 'failed', durationMs: elapsedSince(started) })
+      throw error
+    }
+  }
+}
+
+function buildSaefs(options: GatewayServiceOptions, now: () => Date, emit: (event: GatewayServiceEvent) => void): Saef[] {
   const c = options.config
   const needsCredential = (c.mef !== undefined || (c.mafs?.length ?? 0) > 0) && options.credential === undefined
   if (needsCredential) throw configInvalid('MEF and MAF links need the gateway certificate')
   const fr = c.cseId
-  const fetchKpsa = options.kpsaFetcher ?? (c.mef && options.credential ? createMefKpsaFetcher(c.mef, options.credential, fr) : undefined)
-  const retrieveKc = options.kcRetriever ?? (c.mafs && options.credential ? createMafKcRetriever(c.mafs, options.credential, fr) : undefined)
-  const deps: SaefDeps = { store: options.store, now, ...(fetchKpsa ? { fetchKpsa } : {}), ...(retrieveKc ? { retrieveKc } : {}) }
+  const fetchKpsa = reported('mef', emit, options.kpsaFetcher ?? (c.mef && options.credential ? createMefKpsaFetcher(c.mef, options.credential, fr) : undefined))
+  const retrieveKc = reported('maf', emit, options.kcRetriever ?? (c.mafs && options.credential ? createMafKcRetriever(c.mafs, options.credential, fr) : undefined))
+  const fetchedKeyMaxAgeMs = positiveMs(c.fetchedKeyMaxAgeMs, DEFAULT_FETCHED_KEY_MAX_AGE_MS, 'fetchedKeyMaxAgeMs')
+  const deps: SaefDeps = { store: options.store, now, fetchedKeyMaxAgeMs, ...(fetchKpsa ? { fetchKpsa } : {}), ...(retrieveKc ? { retrieveKc } : {}) }
   const saefs = (Object.keys(SAEFS) as SaefName[]).filter((name) => Object.hasOwn(c.saefs, name)).map((name) => SAEFS[name](deps, c.saefs[name]))
   if (saefs.length === 0) throw configInvalid('no SAEF is configured')
   return saefs
@@ -152,7 +229,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const fqdn = c.fqdn.toLowerCase()
   const now = options.clock ?? ((): Date => new Date())
   const emit = options.onEvent ?? ((): void => undefined)
-  const saefs = buildSaefs(options, now)
+  const saefs = buildSaefs(options, now, emit)
   const anchors = options.clientTrustAnchors ?? []
   for (const anchor of anchors) checkPem(anchor, 'client trust anchor')
   const withCertificate = saefs.some((s) => s.name === 'certificate')
@@ -163,24 +240,40 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   } catch (error) {
     throw configInvalid(error instanceof Error ? error.message : 'the upstream URL is unusable')
   }
+  const recheckMs = positiveMs(c.sessionRecheckMs, DEFAULT_SESSION_RECHECK_MS, 'sessionRecheckMs')
+  const audit: GatewayAudit = createGatewayAudit({
+    store: options.store, auditLink: options.auditLink ?? auditLinker(), now,
+    ...(options.auditWindowMs === undefined ? {} : { windowMs: options.auditWindowMs }),
+    onError: (error, lost) => emit({ type: 'audit-failed', lost, error }),
+  })
+  const sessions = startSessionGuard({ store: options.store, saefs, now, recheckMs, audit, onCut: (cut) => emit({ type: 'session-cut', ...cut }) })
+  const refusedHandshake = (saef: string | null, reason: string, credential: PeerCredential, sni: string | undefined): void => {
+    const identity = credential.kind === 'psk' ? { identity: credential.identity } : {}
+    emit({ type: 'handshake-refused', saef, reason, ...identity })
+    const subject: Record<string, string | null> = { saef }
+    if (credential.kind === 'psk') subject['identity'] = credential.identity
+    if (sni !== undefined) subject['sni'] = sni
+    audit.record({ action: GATEWAY_AUDIT_ACTION.handshake, outcome: `refused:${reason}`, subject })
+  }
 
   const establish = async (credential: PeerCredential, sni: string | undefined, signal: AbortSignal): Promise<{ session: GatewaySession; key?: SecretBytes } | null> => {
-    const identity = credential.kind === 'psk' ? { identity: credential.identity } : {}
     if (sni?.toLowerCase() !== fqdn) {
-      emit({ type: 'handshake-refused', saef: null, reason: 'wrong-sni', ...identity })
+      refusedHandshake(null, 'wrong-sni', credential, sni)
       return null
     }
     const saef = saefFor(saefs, credential)
     const outcome = saef === undefined ? ({ ok: false, refusal: 'unknown-identity' } as const) : await saef.resolve(credential, signal)
     if (!outcome.ok) {
-      emit({ type: 'handshake-refused', saef: saef?.name ?? null, reason: outcome.refusal, ...identity })
+      refusedHandshake(saef?.name ?? null, outcome.refusal, credential, sni)
       return null
     }
     // frameworks.md §4.3: the ID known for the credential, else the binding stored for its Credential-ID.
     const context = outcome.context
     const stored = context.boundTo === undefined ? await options.store.reader.findIdentityBinding(context.credentialId, now()) : undefined
     const bound = context.boundTo ?? (stored === undefined ? undefined : { kind: stored.entityKind, ids: stored.entityIds })
-    return { session: new GatewaySession(context, bound), ...(outcome.key === undefined ? {} : { key: outcome.key }) }
+    const session = new GatewaySession(context, bound)
+    if (outcome.key !== undefined) sessions.noteKey(session, outcome.key)
+    return { session, ...(outcome.key === undefined ? {} : { key: outcome.key }) }
   }
   const pskResolve: PskResolver<GatewaySession> = async (identity, sni, signal) => {
     const established = await establish({ kind: 'psk', identity }, sni, signal)
@@ -198,40 +291,73 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
   })
   listener.on('resolveError', (error: unknown) => emit({ type: 'resolver-failed', error }))
+  listener.on('connection', (connection: SecureConnection<GatewaySession>) => sessions.track(connection.binding, connection.socket))
+  listener.on('handshakeError', (failure: TransportError, info: HandshakeInfo) => {
+    // Refusals a SAEF made are audited in establish; a resolver that threw is no refusal. What is
+    // left failed in TLS itself (wrong key, untrusted chain, timeout). Nothing named (no SNI, no
+    // identity: a port probe) is left to the metrics.
+    if (TLS_FAILURES_AUDITED_ELSEWHERE.has(failure.code) || (info.sni === undefined && info.identity === undefined)) return
+    audit.record({
+      action: GATEWAY_AUDIT_ACTION.handshake, outcome: `failed:${failure.code}`,
+      subject: { ...(info.identity === undefined ? {} : { identity: info.identity }), ...(info.sni === undefined ? {} : { sni: info.sni }) },
+    })
+  })
+  listener.on('handshake', (summary: HandshakeSummary, connection: SecureConnection<GatewaySession> | undefined) => {
+    // The SAEF that ran: the session's on success; on failure the one that accepts the presented identity, if any.
+    const tried = summary.identity !== undefined ? saefFor(saefs, { kind: 'psk', identity: summary.identity })?.name : summary.framework === 'certificate' ? 'certificate' : undefined
+    emit({
+      type: 'handshake', framework: connection?.binding.context.saef ?? tried ?? 'unknown', outcome: summary.outcome, durationMs: summary.durationMs,
+      ...(summary.code === undefined ? {} : { reason: summary.code }), ...(summary.identity === undefined ? {} : { identity: summary.identity }),
+    })
+  })
 
   const sa2 = c.sa2 === false ? undefined : await startSa2(options, fqdn, now, emit)
   const deps: RouterDeps = {
-    store: options.store, upstream, registrar, now, onEvent: emit,
+    store: options.store, upstream, registrar, now, onEvent: emit, audit,
     ...(sa2 === undefined ? {} : { rewriteBody: (r) => rewritePoa(r.primitive, r.session.context, sa2.key, sa2.base) }),
   }
   const limits = DEFAULT_LIMITS
-  const answer = (res: ServerResponse, error: unknown, context: { rqi?: string; rvi?: string }): void => {
+  const answer = (res: ServerResponse, error: unknown, context: { rqi?: string; rvi?: string }, requestId: string): number => {
     const response = errorResponse(error, context, { M2MSEC_GATEWAY_UPSTREAM_UNAVAILABLE: RSC.TARGET_NOT_REACHABLE })
-    if (response.rsc >= 5000) emit({ type: 'request-failed', rsc: response.rsc, error })
+    if (response.rsc >= 5000) emit({ type: 'request-failed', rsc: response.rsc, requestId, error })
     const message = encodeHttpResponse(response)
     if (!res.headersSent && !res.destroyed) {
       res.writeHead(message.status, message.headers as Record<string, string>)
       res.end(message.body)
     }
+    return response.rsc
   }
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now()
+    // Ours, not the CSE's: the upstream's own x-request-id is replaced in the relayed answer.
+    const requestId = randomUUID()
+    res.setHeader(REQUEST_ID_HEADER, requestId)
     let primitive: RequestPrimitive | undefined
+    let rsc: number | undefined
     try {
       const connection: SecureConnection<GatewaySession> = requestConnection<GatewaySession>(req)
       const body = await readBody(req, limits.maxBodyBytes, 10_000)
       primitive = decodeHttpRequest({ method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body }, { limits }).primitive
       const relayed = await routeRequest(deps, { primitive, raw: req, body, session: connection.binding })
-      res.writeHead(relayed.status, relayed.headers)
+      res.writeHead(relayed.status, { ...relayed.headers, [REQUEST_ID_HEADER]: requestId })
       res.end(relayed.body)
+      const relayedRsc = Number(relayed.headers['x-m2m-rsc'])
+      rsc = Number.isInteger(relayedRsc) ? relayedRsc : undefined
     } catch (error) {
-      answer(res, error, primitive === undefined ? requestContextOf({ headers: req.headers }) : { rqi: primitive.rqi, ...(primitive.rvi === undefined ? {} : { rvi: primitive.rvi }) })
+      rsc = answer(res, error, primitive === undefined ? requestContextOf({ headers: req.headers }) : { rqi: primitive.rqi, ...(primitive.rvi === undefined ? {} : { rvi: primitive.rvi }) }, requestId)
     }
+    const p = primitive
+    emit({
+      type: 'request', requestId, durationMs: elapsedSince(started), ...(rsc === undefined ? {} : { rsc }),
+      ...(p === undefined ? {} : { op: p.op, to: p.to, ...(p.fr === undefined ? {} : { fr: p.fr }), rqi: p.rqi }),
+    })
   }
   const http = createSecureHttpServer(listener, (req, res) => void serve(req, res))
   let address
   try {
     address = await listener.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1')
   } catch (error) {
+    sessions.close()
     await sa2?.relay.close()
     throw error
   }
@@ -239,12 +365,15 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     host: address.address,
     port: address.port,
     ...(sa2 === undefined ? {} : { sa2Url: sa2.base }),
+    recheckSessions: (credentialIds) => sessions.recheck(credentialIds),
     close: async () => {
       http.close()
       http.closeAllConnections()
+      sessions.close()
       await listener.close()
       await sa2?.relay.close()
       upstream.close()
+      await audit.close()
     },
   }
 }

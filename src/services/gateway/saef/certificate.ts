@@ -9,8 +9,10 @@
  * A CSE public domain name loses the case of the CSE-ID and may differ from it (TS-0001
  * 6.5.1.1), so it is mapped through the configured CSE-IDs: the default public domain name, else
  * the first DNS label compared case-insensitively (frameworks.md §4.3 [I]); no match refuses.
- * Raw public keys cannot be negotiated by Node (D-30).
+ * Raw public keys cannot be negotiated by Node (D-30). The context ends at the chain's earliest
+ * notAfter, so a live association is cut when a certificate it rests on expires (D-190).
  */
+import { X509Certificate } from 'node:crypto'
 import { M2mSecError, credentialIdForCertificate, cseIdPublicDomainName, parseCseId } from '../../../core/index.js'
 import { peerIdentifiers } from '../../../pki/index.js'
 import { boundEntityOf } from '../entity-binding.js'
@@ -50,6 +52,30 @@ export function cseIdForDnsName(dnsName: string, cseIds: readonly string[]): str
   return cseIds.find((id) => parseCseId(id).cseId.toLowerCase() === label)
 }
 
+/**
+ * The earliest notAfter of the chain the peer sent: the association may not outlive any
+ * certificate it was authenticated with (live-sessions.ts cuts it then). Undefined when no
+ * certificate can be read (the listener has verified the chain already).
+ */
+export function chainNotAfter(chain: readonly Uint8Array[]): Date | undefined {
+  let earliest: number | undefined
+  for (const der of chain) {
+    let validTo: number
+    try {
+      validTo = new Date(new X509Certificate(der).validTo).getTime()
+    } catch {
+      continue
+    }
+    if (Number.isFinite(validTo) && (earliest === undefined || validTo < earliest)) earliest = validTo
+  }
+  return earliest === undefined ? undefined : new Date(earliest)
+}
+
+function withNotAfter(outcome: SaefOutcome, chain: readonly Uint8Array[]): SaefOutcome {
+  const expiresAt = outcome.ok ? chainNotAfter(chain) : undefined
+  return outcome.ok && expiresAt !== undefined ? { ...outcome, context: { ...outcome.context, expiresAt } } : outcome
+}
+
 function fromSans(credential: Extract<PeerCredential, { kind: 'certificate' }>, cseIds: readonly string[]): SaefOutcome {
   const ids = peerIdentifiers(credential.sans)
   for (const uri of ids.aeIds) {
@@ -77,6 +103,6 @@ export const createCertificateSaef: SaefFactory = (_deps, rawConfig): Saef => {
   return {
     name: 'certificate',
     accepts: (credential: PeerCredential) => credential.kind === 'certificate',
-    resolve: async (credential) => (credential.kind === 'certificate' ? fromSans(credential, cseIds) : { ok: false, refusal: 'not-allowed' }),
+    resolve: async (credential) => (credential.kind === 'certificate' ? withNotAfter(fromSans(credential, cseIds), credential.chain) : { ok: false, refusal: 'not-allowed' }),
   }
 }

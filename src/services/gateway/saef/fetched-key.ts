@@ -8,7 +8,7 @@
  */
 import { M2mSecError, type SecretBytes } from '../../../core/index.js'
 import type { BoundEntity, PskCredential } from '../../../store/index.js'
-import type { KeyFetchOutcome, SaefDeps, SaefOutcome } from './saef.js'
+import type { KeyFetchOutcome, SaefDeps, SaefOutcome, SaefRecheck, SecurityContext } from './saef.js'
 
 /** Every fetched SAEF key is 32 bytes (10.3.7 output, Kc of the exporter split; OQ-13). */
 export const FETCHED_KEY_LENGTH = 32
@@ -43,17 +43,56 @@ export function singleFlight<T>(): (key: string, work: () => Promise<T>) => Prom
   }
 }
 
+/**
+ * When the gateway stops using a stored key: the key server's lifetime, capped at `maxAgeMs`
+ * after the fetch for a fetched ('retrieved') row (D-191); a configured Kpsa keeps its own.
+ */
+export function usableUntil(row: Pick<PskCredential, 'owner' | 'createdAt' | 'expiresAt'>, maxAgeMs: number | undefined): Date | undefined {
+  if (row.owner.kind !== 'retrieved' || maxAgeMs === undefined) return row.expiresAt
+  const capped = row.createdAt.getTime() + maxAgeMs
+  return row.expiresAt === undefined || capped < row.expiresAt.getTime() ? new Date(capped) : row.expiresAt
+}
+
 /** The outcome a stored row yields. */
-export function outcomeOfRow(saef: string, row: PskCredential, fallbackCredentialId: string): SaefOutcome {
+export function outcomeOfRow(saef: string, row: PskCredential, fallbackCredentialId: string, maxAgeMs?: number): SaefOutcome {
+  const expiresAt = usableUntil(row, maxAgeMs)
   return {
     ok: true,
     key: row.key,
     context: {
       saef, identity: row.identity, credentialId: row.credentialId ?? fallbackCredentialId,
       ...(row.boundEntity === undefined ? {} : { boundTo: row.boundEntity }),
-      ...(row.expiresAt === undefined ? {} : { expiresAt: row.expiresAt }),
+      ...(expiresAt === undefined ? {} : { expiresAt }),
     },
   }
+}
+
+/**
+ * A fetched key past the gateway's cap (not its server lifetime) is dropped so the caller asks the
+ * key server again: a revocation there then shows at the next handshake after the cap (D-191).
+ * Returns true when `row` was such a key (its bytes are wiped).
+ */
+export async function dropIfPastCap(deps: SaefDeps, row: PskCredential): Promise<boolean> {
+  const maxAgeMs = deps.fetchedKeyMaxAgeMs
+  if (row.owner.kind !== 'retrieved' || maxAgeMs === undefined || row.createdAt.getTime() + maxAgeMs > deps.now().getTime()) return false
+  row.key.wipe()
+  try {
+    await deps.store.transaction((tx) => tx.pskCredentials.delete('saef', row.identity))
+  } catch (error) {
+    // Another gateway instance dropped it first.
+    if (!(error instanceof M2mSecError && error.code === 'M2MSEC_STORE_NOT_FOUND')) throw error
+  }
+  return true
+}
+
+/**
+ * The stored key behind a live association, re-read (the PSK and MAF SAEFs' recheck): revoked,
+ * removed or expired rows refuse; otherwise the current key, for the caller to compare.
+ */
+export async function recheckStoredKey(deps: SaefDeps, context: SecurityContext): Promise<SaefRecheck> {
+  if (context.identity === undefined) return { ok: false, refusal: 'unknown-identity' }
+  const found = await deps.store.reader.findPskByIdentity('saef', context.identity, deps.now())
+  return found.ok ? { ok: true, key: found.credential.key } : { ok: false, refusal: found.refusal }
 }
 
 /**
@@ -90,7 +129,7 @@ export async function storeFetchedKey(
     if (!(error instanceof M2mSecError && error.code === 'M2MSEC_STORE_CONFLICT')) throw error
     key.wipe()
     const lookup = await deps.store.reader.findPskByIdentity('saef', r.identity, now)
-    return lookup.ok ? outcomeOfRow(saef, lookup.credential, r.credentialId) : { ok: false, refusal: lookup.refusal }
+    return lookup.ok ? outcomeOfRow(saef, lookup.credential, r.credentialId, deps.fetchedKeyMaxAgeMs) : { ok: false, refusal: lookup.refusal }
   }
-  return outcomeOfRow(saef, { ...row, createdAt: now }, r.credentialId)
+  return outcomeOfRow(saef, { ...row, createdAt: now }, r.credentialId, deps.fetchedKeyMaxAgeMs)
 }

@@ -12,4 +12,4 @@ export const SAEFS = { maf: createMafSaef, psk: createPskSaef, certificate: crea
 export type SaefName = keyof typeof SAEFS
 
 export { saefFor } from './saef.js'
-export type { PeerCredential, Saef, SaefDeps, SaefFactory, SaefOutcome, SaefRefusal, SecurityContext, KeyFetchOutcome, KcRetriever, KpsaFetcher } from './saef.js'
+export type { PeerCredential, Saef, SaefDeps, SaefFactory, SaefOutcome, SaefRecheck, SaefRefusal, SecurityContext, KeyFetchOutcome, KcRetriever, KpsaFetcher } from './saef.js'

@@ -12,7 +12,7 @@ import {
 } from '../../../core/index.js'
 import { boundEntityOf } from '../entity-binding.js'
 import { configInvalid } from '../errors.js'
-import { abortable, outcomeOfRow, singleFlight, storeFetchedKey } from './fetched-key.js'
+import { abortable, dropIfPastCap, outcomeOfRow, recheckStoredKey, singleFlight, storeFetchedKey } from './fetched-key.js'
 import type { KeyFetchOutcome, PeerCredential, Saef, SaefFactory, SaefOutcome } from './saef.js'
 
 export interface MafSaefConfig {
@@ -76,10 +76,13 @@ export const createMafSaef: SaefFactory = (deps, rawConfig): Saef => {
       if (credential.kind !== 'psk' || mafOf(credential.identity) === undefined) return { ok: false, refusal: 'not-allowed' }
       const keyIdentifier = parseKeyIdentifier(credential.identity)
       const found = await deps.store.reader.findPskByIdentity('saef', keyIdentifier, deps.now())
-      if (found.ok) return outcomeOfRow('maf', found.credential, credentialIdForKeyIdentifier(keyIdentifier))
+      // A Kc past the gateway's cap (not its MAF lifetime) is retrieved again (D-191).
+      const pastCap = found.ok && (await dropIfPastCap(deps, found.credential))
+      if (found.ok && !pastCap) return outcomeOfRow('maf', found.credential, credentialIdForKeyIdentifier(keyIdentifier), deps.fetchedKeyMaxAgeMs)
       // Expired or revoked: no new retrieval; A must register a new Kc (§7.2 step 6).
-      if (found.refusal !== 'unknown-identity') return { ok: false, refusal: found.refusal }
+      if (!found.ok && found.refusal !== 'unknown-identity') return { ok: false, refusal: found.refusal }
       return abortable(shared(keyIdentifier, () => retrieveAndStore(keyIdentifier)), signal)
     },
+    recheck: (context) => recheckStoredKey(deps, context),
   }
 }

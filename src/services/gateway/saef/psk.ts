@@ -12,7 +12,7 @@
 import { M2mSecError, SUID, credentialIdForKpsaId, parseFqdn, parseKeId, parseKpsaId, splitKeId } from '../../../core/index.js'
 import { configInvalid } from '../errors.js'
 import { boundEntityOf } from '../entity-binding.js'
-import { abortable, outcomeOfRow, singleFlight, storeFetchedKey } from './fetched-key.js'
+import { abortable, dropIfPastCap, outcomeOfRow, recheckStoredKey, singleFlight, storeFetchedKey } from './fetched-key.js'
 import type { PeerCredential, Saef, SaefDeps, SaefFactory, SaefOutcome } from './saef.js'
 
 export interface PskSaefConfig {
@@ -67,7 +67,9 @@ export const createPskSaef: SaefFactory = (deps, rawConfig): Saef => {
   }
   const lookup = async (identity: string): Promise<SaefOutcome | undefined> => {
     const found = await deps.store.reader.findPskByIdentity('saef', identity, deps.now())
-    if (found.ok) return outcomeOfRow('psk', found.credential, credentialIdOf(identity))
+    // A fetched Kpsa past the gateway's cap counts as not held: the MEF is asked again (D-191).
+    if (found.ok && (await dropIfPastCap(deps, found.credential))) return undefined
+    if (found.ok) return outcomeOfRow('psk', found.credential, credentialIdOf(identity), deps.fetchedKeyMaxAgeMs)
     return found.refusal === 'unknown-identity' ? undefined : { ok: false, refusal: found.refusal }
   }
   return {
@@ -84,5 +86,6 @@ export const createPskSaef: SaefFactory = (deps, rawConfig): Saef => {
       if (held !== undefined) return held
       return abortable(shared(keId, () => fetchAndStore(keId)), signal)
     },
+    recheck: (context) => recheckStoredKey(deps, context),
   }
 }

@@ -44,7 +44,18 @@ export interface Saef {
   accepts(credential: PeerCredential): boolean
   /** Must honour `signal` (the handshake deadline). @throws GatewayError when a key server cannot answer. */
   resolve(credential: PeerCredential, signal: AbortSignal): Promise<SaefOutcome>
+  /**
+   * Is the credential behind a live association still good, from what this gateway holds
+   * (revoked, removed, expired, replaced)? Never asks a key server: it runs for every live
+   * session on each recheck (live-sessions.ts). Absent when nothing stored can change (certificates).
+   */
+  recheck?(context: SecurityContext): Promise<SaefRecheck>
 }
+
+/** A recheck's answer; `key` is the credential's current key, which the caller compares and wipes. */
+export type SaefRecheck =
+  | { readonly ok: true; readonly key?: SecretBytes }
+  | { readonly ok: false; readonly refusal: SaefRefusal }
 
 /** Fetches a Kpsa for a KeID from the configured MEF (fetchCredentials, SUID 22). */
 export type KpsaFetcher = (keId: string) => Promise<KeyFetchOutcome>
@@ -62,6 +73,11 @@ export interface SaefDeps {
   readonly now: () => Date
   readonly fetchKpsa?: KpsaFetcher
   readonly retrieveKc?: KcRetriever
+  /**
+   * Longest time a key fetched from the MEF or MAF is used before it is asked for again, however
+   * long the lifetime the key server gave (D-191). Undefined: the server's lifetime alone.
+   */
+  readonly fetchedKeyMaxAgeMs?: number
 }
 
 /** Validates `config` and builds the SAEF. @throws GatewayError M2MSEC_GATEWAY_CONFIG_INVALID */

@@ -1,0 +1,12 @@
+// The gateway's operator functions (issue 8): rules, Kpsa, bindings; what `m2msec rule|psk` and the admin API call.
+export { GatewayOperatorError } from './errors.js'
+export type { GatewayOperatorErrorCode } from './errors.js'
+export type { GatewayOperatorOptions } from './operator-context.js'
+export { checkPage, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page.js'
+export type { Page, PageOptions } from './page.js'
+export { validateRule, putRule, deleteRule, listRules, RULE_ID_RE } from './rules.js'
+export type { RuleInput } from './rules.js'
+export { parseKeyText, parseBind, parseKpsaIdentity, addKpsa, revokeKpsa, removeKpsa, listKpsa, kpsaView, KPSA_MIN_BYTES, KPSA_MAX_BYTES } from './kpsa.js'
+export type { KpsaInput, KpsaView } from './kpsa.js'
+export { listBindings, deleteBinding } from './bindings.js'
+export type { BindingView } from './bindings.js'
