@@ -27,7 +27,7 @@ export const ADMIN_TOKEN_ENV = 'M2MSEC_ADMIN_TOKEN'
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024
 const REQUEST_TIMEOUT_MS = 30_000
 const OPERATOR_CERT = join('pki', 'operator.pem')
-const OPERATOR_KEY = join('pki', 'operator-key.pem')
+const OPERATOR_KEY = join('pki', 'operator.key')
 
 export interface AdminServer {
   readonly url: URL

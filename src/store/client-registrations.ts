@@ -71,6 +71,8 @@ export interface ClientRegistrationRepo {
   get(regId: string, now: Date): Promise<ClientRegistration | undefined>
   findByClient(issuer: Issuer, serverFqdn: string, clientId: string, adminFqdn: string, now: Date): Promise<ClientRegistration | undefined>
   listByClient(issuer: Issuer, serverFqdn: string, clientId: string, now: Date): Promise<readonly ClientRegistration[]>
+  /** Every registration in regId order, expired ones included (admin listings; metadata only, no key). */
+  list(options?: { readonly issuer?: Issuer; readonly afterRegId?: string; readonly limit?: number }): Promise<readonly ClientRegistration[]>
   /** @throws StoreError M2MSEC_STORE_NOT_FOUND (also when expired) */
   update(regId: string, update: ClientRegistrationUpdate, now: Date): Promise<ClientRegistration>
   /** @throws StoreError M2MSEC_STORE_NOT_FOUND */
@@ -152,6 +154,12 @@ export function clientRegistrationRepo(ctx: RepoContext): ClientRegistrationRepo
         .where('issuer', '=', issuer).where('server_fqdn', '=', serverFqdn.toLowerCase())
         .where('client_id', '=', clientId).where('expires_at', '>', toMs(now)).orderBy('reg_id').execute()
       return rows.map(decode)
+    }),
+    list: (options = {}) => guarded('list client registrations', async () => {
+      let query = db.selectFrom('client_registrations').selectAll().orderBy('reg_id').limit(options.limit ?? 100)
+      if (options.issuer !== undefined) query = query.where('issuer', '=', options.issuer)
+      if (options.afterRegId !== undefined) query = query.where('reg_id', '>', options.afterRegId)
+      return (await query.execute()).map(decode)
     }),
     update: (regId, u, now) => guarded('update client registration', async () => {
       const current = await get(regId, now)

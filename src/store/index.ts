@@ -15,13 +15,13 @@ export type {
 } from './enrolees.js'
 export type { EnrolmentRecord, EnrolmentRepo, EnrolmentSummary, NewEnrolment } from './enrolments.js'
 export type {
-  BoundEntity, EntityKind, NewPskCredential, PskCredential, PskCredentialRepo, PskLookup, PskOwnerKind, PskRefusal, PskUsage,
+  BoundEntity, EntityKind, NewPskCredential, PskCredential, PskCredentialInfo, PskCredentialRepo, PskListOptions, PskLookup, PskOwnerKind, PskRefusal, PskUsage,
 } from './psk-credentials.js'
 export type {
   ClientCommand, ClientRegistration, ClientRegistrationRepo, ClientRegistrationUpdate, Issuer, NewClientRegistration,
 } from './client-registrations.js'
 export type {
-  KeyRegistration, KeyRegistrationRepo, KeyRegistrationSummary, KeyRegistrationUpdate, NewKeyRegistration,
+  KeyRegistration, KeyRegistrationListOptions, KeyRegistrationRepo, KeyRegistrationSummary, KeyRegistrationUpdate, NewKeyRegistration,
 } from './key-registrations.js'
 export type { BindingSource, IdentityBinding, IdentityBindingRecord, IdentityBindingRepo } from './identity-bindings.js'
 export type { AppRule, AppRuleRecord, AppRuleRepo } from './app-rules.js'

@@ -58,12 +58,26 @@ export interface KeyRegistrationUpdate {
   readonly targetIds?: readonly string[]
 }
 
+export interface KeyRegistrationListOptions {
+  readonly issuerFqdn?: string
+  /** The last (issuerFqdn, relativeKeyId) of the previous page. */
+  readonly after?: { readonly issuerFqdn: string; readonly relativeKeyId: string }
+  readonly limit?: number
+}
+
 export interface KeyRegistrationRepo {
   /** @throws StoreError M2MSEC_STORE_CONFLICT when a given RelativeKeyID was ever issued by this FQDN. */
   create(registration: NewKeyRegistration): Promise<KeyRegistrationSummary>
   /** Undefined when unknown or expired at `now`. */
   find(issuerFqdn: string, relativeKeyId: string, now: Date): Promise<KeyRegistration | undefined>
   listBySource(issuerFqdn: string, sourceClientId: string, now: Date): Promise<readonly KeyRegistrationSummary[]>
+  /**
+   * Every registration in (issuerFqdn, relativeKeyId) order, expired ones included (admin
+   * listings): summaries, the key is never opened.
+   */
+  list(options?: KeyRegistrationListOptions): Promise<readonly KeyRegistrationSummary[]>
+  /** Metadata of one registration, expired or not; undefined when unknown. */
+  describe(issuerFqdn: string, relativeKeyId: string): Promise<KeyRegistrationSummary | undefined>
   /** @throws StoreError M2MSEC_STORE_NOT_FOUND (also when expired) */
   update(issuerFqdn: string, relativeKeyId: string, update: KeyRegistrationUpdate, now: Date): Promise<KeyRegistrationSummary>
   /** @throws StoreError M2MSEC_STORE_NOT_FOUND */
@@ -143,6 +157,23 @@ export function keyRegistrationRepo(ctx: RepoContext): KeyRegistrationRepo {
         .where('issuer_fqdn', '=', issuerFqdn.toLowerCase()).where('source_client_id', '=', sourceClientId)
         .where('expires_at', '>', toMs(now)).orderBy('relative_key_id').execute()
       return rows.map(summary)
+    }),
+    list: (options = {}) => guarded('list key registrations', async () => {
+      let query = db.selectFrom('key_registrations').selectAll().orderBy('issuer_fqdn').orderBy('relative_key_id').limit(options.limit ?? 100)
+      if (options.issuerFqdn !== undefined) query = query.where('issuer_fqdn', '=', options.issuerFqdn.toLowerCase())
+      const after = options.after
+      if (after !== undefined) {
+        query = query.where((eb) => eb.or([
+          eb('issuer_fqdn', '>', after.issuerFqdn),
+          eb.and([eb('issuer_fqdn', '=', after.issuerFqdn), eb('relative_key_id', '>', after.relativeKeyId)]),
+        ]))
+      }
+      return (await query.execute()).map(summary)
+    }),
+    describe: (issuerFqdn, relativeKeyId) => guarded('read key registration', async () => {
+      const id = canonical(issuerFqdn, relativeKeyId)
+      const row = await select(id.fqdn, id.relative, new Date(0)).executeTakeFirst()
+      return row === undefined ? undefined : summary(row)
     }),
     update: (issuerFqdn, relativeKeyId, u, now) => guarded('update key registration', async () => {
       const id = canonical(issuerFqdn, relativeKeyId)

@@ -44,6 +44,19 @@ export interface PskCredential extends NewPskCredential {
   readonly createdAt: Date
 }
 
+/** Listing metadata: never the key; with the revocation instant, if any. */
+export interface PskCredentialInfo extends Omit<PskCredential, 'key'> {
+  readonly revokedAt?: Date
+}
+
+export interface PskListOptions {
+  /** Only this identity (a list of zero or one). */
+  readonly identity?: string
+  /** Identities after this one (the previous page's last). */
+  readonly afterIdentity?: string
+  readonly limit?: number
+}
+
 export type PskRefusal = 'unknown-identity' | 'expired' | 'revoked'
 /** A handshake lookup: a refusal is a value with a reason for audit, not an exception (STYLE.md §4). */
 export type PskLookup = { readonly ok: true; readonly credential: PskCredential } | { readonly ok: false; readonly refusal: PskRefusal }
@@ -54,6 +67,8 @@ export interface PskCredentialRepo {
   /** Never returns the key of an expired or revoked credential. */
   find(usage: PskUsage, identity: string, now: Date): Promise<PskLookup>
   listByOwner(kind: PskOwnerKind, ref: string): Promise<readonly Omit<PskCredential, 'key'>[]>
+  /** Every credential of `usage` in identity order, metadata only (admin listings); expired and revoked included. */
+  list(usage: PskUsage, options?: PskListOptions): Promise<readonly PskCredentialInfo[]>
   revokeByOwner(kind: PskOwnerKind, ref: string, at: Date | null): Promise<number>
   deleteByOwner(kind: PskOwnerKind, ref: string): Promise<number>
   /** @throws StoreError M2MSEC_STORE_NOT_FOUND */
@@ -112,6 +127,13 @@ export function pskCredentialRepo(ctx: RepoContext): PskCredentialRepo {
       const rows = await db.selectFrom('psk_credentials').selectAll()
         .where('owner_kind', '=', kind).where('owner_ref', '=', ref).orderBy('identity').execute()
       return rows.map(describe)
+    }),
+    list: (usage, options = {}) => guarded('list psk credentials', async () => {
+      let query = db.selectFrom('psk_credentials').selectAll().where('usage', '=', usage).orderBy('identity').limit(options.limit ?? 100)
+      if (options.identity !== undefined) query = query.where('identity', '=', options.identity)
+      if (options.afterIdentity !== undefined) query = query.where('identity', '>', options.afterIdentity)
+      const rows = await query.execute()
+      return rows.map((row) => ({ ...describe(row), ...(row.revoked_at === null ? {} : { revokedAt: fromMs(row.revoked_at) }) }))
     }),
     revokeByOwner: (kind, ref, at) => guarded('revoke psk credentials', async () => {
       const result = await db.updateTable('psk_credentials').set({ revoked_at: at === null ? null : toMs(at) })

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test'
 import { createTestSealer } from '../support/store-test-sealer.js'
 import type { MakeTarget } from '../support/store-contract-target.js'
 import { addPskEnrolee, at, HOUR, key, T0, withStore } from '../support/store-contract-fixtures.js'
+import { describeStoreAdminListContract } from './store-admin-lists.contract.js'
 import { describeStoreKeyContract } from './store-keys.contract.js'
 import { describeStorePolicyContract } from './store-policy.contract.js'
 
@@ -219,5 +220,6 @@ export function describeStoreContract(name: string, make: MakeTarget): void {
 
     describeStoreKeyContract(make)
     describeStorePolicyContract(make)
+    describeStoreAdminListContract(make)
   })
 }

@@ -119,7 +119,7 @@ test('m2msec up creates the data directory, serves MEF, MAF, CSE and gateway, it
   const first = await startUp(t, dataDir)
   assert.match(first.stdout(), /created: development CA and role certificates, KEK, database/)
   const { roles } = first.endpoints
-  assert.deepEqual(Object.keys(roles).sort(), ['cse', 'gateway', 'maf', 'mef'])
+  assert.deepEqual(Object.keys(roles).sort(), ['admin', 'cse', 'gateway', 'maf', 'mef'])
   assert.deepEqual([roles.mef?.fqdn, roles.maf?.fqdn, roles.gateway?.fqdn], ['mef.m2msec.localhost', 'maf.m2msec.localhost', 'gateway.m2msec.localhost'])
   for (const name of ['mef', 'maf', 'gateway']) {
     assert.match(roles[name]!.url, /^https:\/\/127\.0\.0\.1:\d+$/)

@@ -8,6 +8,7 @@
 import type { TargetKeyMode } from '../../core/index.js'
 import type { MefTargetConfig } from '../../services/mef/index.js'
 import type { AuditLinker, Store } from '../../store/index.js'
+import { startAdminRole } from './admin-role.js'
 import { startCseRole, UP_CSE_ABSOLUTE_ID } from './cse-role.js'
 import { DEV_DOMAIN, devFqdn } from './dev-domain.js'
 import { startGatewayRole } from './gateway-role.js'
@@ -36,10 +37,17 @@ export interface RunningRole {
   readonly registrar?: { readonly cseId: string; readonly cseBaseName: string }
   /** Stops accepting and cuts open connections after the listener's bound. */
   close(): Promise<void>
+  /** The gateway's: re-checks live sessions against the store now (D-190), after an operator revoked something. */
+  recheckSessions?(credentialIds?: readonly string[]): Promise<{ readonly checked: number; readonly cut: number }>
 }
 
-/** Non-secret operator events; printed as one JSON line each. */
+/** Non-secret operator events; logged as one JSON line each and counted in the process metrics. */
 export type RoleEventSink = (event: Record<string, unknown>) => void
+
+/** The process metrics in the Prometheus text format (src/cli/observability/metrics.ts). */
+export interface MetricsSource {
+  render(): Promise<{ readonly contentType: string; readonly body: string }>
+}
 
 export interface RoleContext {
   /** The one store of the process (D-51), shared by every role. */
@@ -61,6 +69,10 @@ export interface RoleContext {
   /** How the MEF derives Target keys (OQ-6); every role that talks to the MEF must agree. */
   readonly targetKeyMode: TargetKeyMode
   readonly onEvent: RoleEventSink
+  /** The data directory (the admin role reads the admin token hash there). */
+  readonly dataDir?: string
+  /** The process metrics, when the CLI keeps any: what the admin role serves at /metrics. */
+  readonly metrics?: MetricsSource
 }
 
 /** The role's certificate, which every TLS role has (run-up.ts issues one unless the definition is `plain`). */
@@ -82,7 +94,7 @@ export interface RoleDefinition {
   start(context: RoleContext): Promise<RunningRole>
 }
 
-/** The roles that exist, in start order. Adding `admin`: `admin-role.ts`, one entry, and remove it from PENDING_ROLES. */
+/** The roles that exist, in start order. */
 export const UP_ROLES: readonly RoleDefinition[] = [
   { name: 'mef', after: [], start: startMefRole },
   // The MAF is an Enrolment Target (SUID 21): its certificate FQDN, and `fr` = its MAF-ID (D-88).
@@ -94,7 +106,9 @@ export const UP_ROLES: readonly RoleDefinition[] = [
     name: 'gateway', after: ['mef', 'maf', 'cse'], certificateUris: [UP_CSE_ABSOLUTE_ID],
     mefTarget: (fqdn) => ({ fqdn, originatorIds: [UP_CSE_ABSOLUTE_ID] }), start: startGatewayRole,
   },
+  // The operator API (admin-api.md): last, so it never answers for a store the other roles have not opened yet.
+  { name: 'admin', after: [], start: startAdminRole },
 ]
 
 /** Roles `up` will run once they are built; printed so nobody wonders where they are. */
-export const PENDING_ROLES: readonly RoleName[] = ['admin']
+export const PENDING_ROLES: readonly RoleName[] = []

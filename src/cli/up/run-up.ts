@@ -11,11 +11,12 @@ import { join, resolve } from 'node:path'
 import type { TargetKeyMode } from '../../core/index.js'
 import { certificateFingerprint, ensureDevPki, type DevPki } from '../../pki/index.js'
 import { auditLinker, DATA_DIRECTORY_FILES, kekSourceFor, openDataDirectoryStore, type Store } from '../../store/index.js'
+import { ADMIN_TOKEN_FILE, ensureAdminToken, OPERATOR_URI_PREFIX } from '../../services/admin/index.js'
 import { UsageError } from '../options.js'
 import { endpointsDocument, previousPorts, retireEndpointsFile, runningUpPid, writeEndpointsFile } from './endpoints-file.js'
 import { gatewaySteps, newDeviceName, nextSteps } from './next-steps.js'
 import {
-  DEV_DOMAIN, devFqdn, PENDING_ROLES, UP_ROLES, type RoleContext, type RoleDefinition, type RoleName, type RunningRole,
+  DEV_DOMAIN, devFqdn, PENDING_ROLES, UP_ROLES, type MetricsSource, type RoleContext, type RoleDefinition, type RoleName, type RunningRole,
 } from './role-registry.js'
 
 export const PKI_DIRECTORY = 'pki'
@@ -34,6 +35,8 @@ export interface UpOptions {
   readonly stopped: Promise<string>
   readonly print: (line: string) => void
   readonly printEvent: (event: Record<string, unknown>) => void
+  /** The process metrics (Prometheus text), handed to every role: the admin role serves them at /metrics. */
+  readonly metrics?: MetricsSource
 }
 
 function checkOrder(roles: readonly RoleDefinition[]): void {
@@ -103,6 +106,18 @@ function summary(options: UpOptions, dataDir: string, pki: DevPki, created: read
   return lines
 }
 
+/** The operator's client certificate for the admin API (admin-api.md "Authentication"): pki/operator.pem + operator.key. */
+const OPERATOR_LEAF = { name: 'operator', fqdn: devFqdn('operator'), uris: [`${OPERATOR_URI_PREFIX}dev`], usage: 'client' } as const
+
+function adminTokenLines(token: string, pki: DevPki): string[] {
+  const operator = pki.leaves.get('operator')
+  return [
+    '',
+    `Admin API token (shown once; only its hash is kept in ${ADMIN_TOKEN_FILE}): ${token}`,
+    ...(operator === undefined ? [] : [`  or the operator certificate ${operator.certPath} with its key ${operator.keyPath}`]),
+  ]
+}
+
 /** What the first start creates, for the summary: named before anything is written. */
 function toBeCreated(dataDir: string): string[] {
   const created: string[] = []
@@ -127,10 +142,16 @@ export async function runUp(options: UpOptions): Promise<void> {
   if (other !== undefined) throw new UsageError(`m2msec up is already running on ${dataDir} (pid ${other}); stop it first`)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const created = toBeCreated(dataDir)
+  const withAdmin = roles.some((r) => r.name === 'admin')
   const pki = await ensureDevPki({
     dir: join(dataDir, PKI_DIRECTORY), caCommonName: 'm2msec development CA', permittedDnsDomains: [DEV_DOMAIN],
-    leaves: roles.filter((r) => r.plain !== true).map((r) => ({ name: r.name, fqdn: devFqdn(r.name), ...(r.certificateUris ? { uris: r.certificateUris } : {}) })),
+    leaves: [
+      ...roles.filter((r) => r.plain !== true).map((r) => ({ name: r.name, fqdn: devFqdn(r.name), ...(r.certificateUris ? { uris: r.certificateUris } : {}) })),
+      ...(withAdmin ? [OPERATOR_LEAF] : []),
+    ],
   })
+  // The admin token exists in clear only now, on the first start: printed once with the summary, kept as its hash.
+  const adminToken = withAdmin ? ensureAdminToken(dataDir).created : undefined
   const previous = previousPorts(dataDir)
   retireEndpointsFile(dataDir)
   const store = await openDataDirectoryStore({ dataDir, create: true })
@@ -140,8 +161,9 @@ export async function runUp(options: UpOptions): Promise<void> {
   try {
     for (const role of roles) {
       const base: Omit<RoleContext, 'port'> = {
-        store, auditLink, host: options.host, fqdn: devFqdn(role.name), ...credentialOf(pki, role), caPem: pki.caCertPem,
+        store, auditLink, dataDir, host: options.host, fqdn: devFqdn(role.name), ...credentialOf(pki, role), caPem: pki.caCertPem,
         running, mefTargets, targetKeyMode: options.targetKeyMode, onEvent: (event) => options.printEvent({ role: role.name, ...event }),
+        ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
       }
       running.set(role.name, await startRole(role, base, options.ports.get(role.name), previous.get(role.name)))
     }
@@ -151,7 +173,10 @@ export async function runUp(options: UpOptions): Promise<void> {
   }
   const endpoints = endpointsDocument({ dataDir, caCertificate: pki.caCertPath, caFingerprint: certificateFingerprint(pki.caCertPem), roles: [...running.values()], now: new Date() })
   const endpointsPath = writeEndpointsFile(dataDir, endpoints)
-  for (const line of summary(options, dataDir, pki, created, running, endpointsPath)) options.print(line)
+  const lines = summary(options, dataDir, pki, created, running, endpointsPath)
+  // Before the closing "Stop with Ctrl-C." line.
+  if (adminToken !== undefined) lines.splice(lines.length - 1, 0, ...adminTokenLines(adminToken, pki).slice(1), '')
+  for (const line of lines) options.print(line)
   const reason = await options.stopped
   options.printEvent({ event: 'stopping', signal: reason })
   retireEndpointsFile(dataDir)

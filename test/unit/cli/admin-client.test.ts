@@ -135,7 +135,7 @@ test('adminServerFrom uses the operator certificate of the data directory, else 
   assert.throws(() => adminServerFrom({ dataDir: dir.path, server: 'https://127.0.0.1:9' }, {}), { code: 'M2MSEC_CLI_SERVER_CREDENTIAL_MISSING' })
   await mkdir(join(dir.path, 'pki'))
   await dir.write('pki/operator.pem', 'CERT')
-  await dir.write('pki/operator-key.pem', 'KEY')
+  await dir.write('pki/operator.key', 'KEY')
   const server = adminServerFrom({ dataDir: dir.path, server: 'https://127.0.0.1:9' }, {})
   assert.deepEqual(server?.certificate, { certPem: 'CERT', keyPem: 'KEY' })
   assert.equal(server?.token, undefined)
