@@ -15,10 +15,13 @@ import { registerMafCommands } from './commands/maf.js'
 import { registerServeMafCommand } from './commands/serve-maf.js'
 import { registerServeCseCommand } from './commands/serve-cse.js'
 import { registerServeGatewayCommand } from './commands/serve-gateway.js'
+import { registerServeAdminCommand } from './commands/serve-admin.js'
 import { registerRuleCommands } from './commands/rule.js'
 import { registerPskCommands } from './commands/psk.js'
 import { registerConnectCommand } from './commands/connect.js'
 import { registerUpCommand } from './commands/up.js'
+import { registerConfigCommand } from './commands/config.js'
+import { registerDemoCommand } from './commands/demo.js'
 import { openDataDirectoryAuditSource } from './data-directory-audit.js'
 import { UsageError } from './options.js'
 import { readPackageVersion } from './version.js'
@@ -38,6 +41,8 @@ export function buildProgram(): Command {
       ;(target ?? program).outputHelp()
     })
   registerUpCommand(program)
+  registerConfigCommand(program)
+  registerDemoCommand(program)
   registerAuditCommand(program, { openAuditSource: openDataDirectoryAuditSource })
   registerEnroleeCommands(program)
   registerEnrolmentCommands(program)
@@ -47,6 +52,7 @@ export function buildProgram(): Command {
   registerServeMafCommand(serve)
   registerServeCseCommand(serve)
   registerServeGatewayCommand(serve)
+  registerServeAdminCommand(serve)
   registerRuleCommands(program)
   registerPskCommands(program)
   registerConnectCommand(program)

@@ -4,19 +4,26 @@
  * parses options and ties the run to SIGINT/SIGTERM: the first signal stops cleanly (exit 0), a
  * second one while stopping exits at once with status 130.
  */
-import type { Command } from 'commander'
-import { TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
-import { collect, UsageError } from '../options.js'
-import { ROLE_NAMES, type RoleName } from '../up/role-registry.js'
+import { writeFileSync } from 'node:fs'
+import { Option, type Command } from 'commander'
+import type { UpFlags } from '../config/config-layers.js'
+import { DEFAULT_DATA_DIR } from '../config/config-keys.js'
+import { loadUpConfig } from '../config/load-config.js'
+import { addUpConfigOptions } from '../config/up-flags.js'
+import { UsageError } from '../options.js'
+import { ROLE_NAMES, UP_ROLES, type RoleName } from '../up/role-registry.js'
 import { runUp } from '../up/run-up.js'
+import { createEventSink } from '../observability/event-sink.js'
+import { createLogger } from '../observability/logger.js'
+import { createProcessMetrics } from '../observability/metrics.js'
+import { printThenDemo } from '../demo/up-demo.js'
 
-export const DEFAULT_UP_DATA_DIR = '.m2msec'
+export const DEFAULT_UP_DATA_DIR = DEFAULT_DATA_DIR
 
-interface UpCliOptions {
-  readonly dataDir: string
-  readonly host: string
-  readonly port: readonly string[]
-  readonly mode: string
+interface UpCliOptions extends UpFlags {
+  readonly demo?: boolean
+  /** Hidden: where to write the Prometheus text once stopped (tests; the admin role serves /metrics live). */
+  readonly metricsFile?: string
 }
 
 /** `role=port` options → map. @throws UsageError for an unknown role, a role named twice or a port out of range. */
@@ -50,26 +57,37 @@ function stopSignal(): Promise<string> {
 }
 
 async function up(options: UpCliOptions): Promise<void> {
-  if (!(TARGET_KEY_MODES as readonly string[]).includes(options.mode)) throw new UsageError(`--mode must be one of ${TARGET_KEY_MODES.join(', ')}`)
+  // defaults < YAML file < environment < flags; a bad value exits 2 naming its key (src/cli/config).
+  const loaded = loadUpConfig({ flags: options, env: process.env, cwd: process.cwd(), roles: UP_ROLES })
+  for (const warning of loaded.warnings) console.error(`m2msec: warning: ${warning}`)
+  const { config } = loaded
+  // One logger and one metrics registry for every role of the process (issue 8; D-162).
+  const logger = createLogger({ level: config.log.level })
+  const metrics = createProcessMetrics()
   await runUp({
-    dataDir: options.dataDir,
-    host: options.host,
-    ports: parseRolePorts(options.port),
-    targetKeyMode: options.mode as TargetKeyMode,
+    dataDir: config.dataDir,
+    host: config.host,
+    ports: config.ports,
+    targetKeyMode: config.targetKeyMode,
+    roles: UP_ROLES.filter((role) => config.roles.includes(role.name)),
     stopped: stopSignal(),
-    print: (line) => console.log(line),
-    printEvent: (event) => console.error(JSON.stringify(event)),
+    // --demo: the demo walk runs in this process once every role listens; up keeps running whatever its result (D-182).
+    print: options.demo === true
+      ? printThenDemo({ dataDir: config.dataDir, mode: config.targetKeyMode, print: (line) => console.log(line), progress: process.stdout, warn: (line) => console.error(line) })
+      : (line) => console.log(line),
+    // Service events: one JSON log line each on stderr, counted in the metrics; the summary above stays on stdout.
+    printEvent: createEventSink(logger, metrics),
+    metrics,
   })
+  if (options.metricsFile !== undefined) writeFileSync(options.metricsFile, (await metrics.render()).body)
 }
 
 export function registerUpCommand(program: Command): void {
-  program
+  addUpConfigOptions(program
     .command('up')
-    .description('run every role (mef, maf, cse, gateway; admin once built) in one process on an embedded store, with a development CA')
-    .option('--data-dir <dir>', 'data directory: development CA, certificates, KEK, database (created on first start)', DEFAULT_UP_DATA_DIR)
-    .option('--host <address>', 'address every role listens on', '127.0.0.1')
-    .option('--port <role=port>', 'fixed port for a role (repeatable; default: the port of the last run when free, else any)', collect, [])
-    .option('--mode <mode>', `key the MEF gives Enrolment Targets (OQ-6): ${TARGET_KEY_MODES.join(' | ')}`, 'usage-constrained')
+    .description('run every role (mef, maf, cse, gateway; admin once built) in one process on an embedded store, with a development CA'))
+    .option('--demo', 'once every role listens, run `m2msec demo` against this up (it keeps running whatever the result)')
+    .addOption(new Option('--metrics-file <file>', 'write the Prometheus metrics to <file> when up stops').hideHelp())
     .addHelpText('after', `
 Role FQDNs are <role>.m2msec.localhost (RFC 6761: loopback only). They need not resolve: dial the
 printed URL and name the FQDN (--mef-fqdn, --maf-fqdn). <data-dir>/endpoints.json lists role → URL,
