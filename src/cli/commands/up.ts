@@ -10,8 +10,7 @@ import type { UpFlags } from '../config/config-layers.js'
 import { DEFAULT_DATA_DIR } from '../config/config-keys.js'
 import { loadUpConfig } from '../config/load-config.js'
 import { addUpConfigOptions } from '../config/up-flags.js'
-import { UsageError } from '../options.js'
-import { ROLE_NAMES, UP_ROLES, type RoleName } from '../up/role-registry.js'
+import { UP_ROLES } from '../up/role-registry.js'
 import { runUp } from '../up/run-up.js'
 import { createEventSink } from '../observability/event-sink.js'
 import { createLogger } from '../observability/logger.js'
@@ -24,20 +23,6 @@ interface UpCliOptions extends UpFlags {
   readonly demo?: boolean
   /** Hidden: where to write the Prometheus text once stopped (tests; the admin role serves /metrics live). */
   readonly metricsFile?: string
-}
-
-/** `role=port` options → map. @throws UsageError for an unknown role, a role named twice or a port out of range. */
-export function parseRolePorts(values: readonly string[]): Map<RoleName, number> {
-  const ports = new Map<RoleName, number>()
-  for (const value of values) {
-    const m = /^([a-z]+)=(\d{1,5})$/.exec(value)
-    const role = m?.[1] as RoleName | undefined
-    const port = Number(m?.[2])
-    if (role === undefined || !ROLE_NAMES.includes(role)) throw new UsageError(`--port takes role=port with role one of ${ROLE_NAMES.join(', ')}, got '${value}'`)
-    if (port > 65535 || ports.has(role)) throw new UsageError(`--port ${value}: port out of range or role given twice`)
-    ports.set(role, port)
-  }
-  return ports
 }
 
 function stopSignal(): Promise<string> {
@@ -85,7 +70,7 @@ async function up(options: UpCliOptions): Promise<void> {
 export function registerUpCommand(program: Command): void {
   addUpConfigOptions(program
     .command('up')
-    .description('run every role (mef, maf, cse, gateway; admin once built) in one process on an embedded store, with a development CA'))
+    .description('run every role (mef, maf, cse, gateway, admin) in one process on an embedded store, with a development CA'))
     .option('--demo', 'once every role listens, run `m2msec demo` against this up (it keeps running whatever the result)')
     .addOption(new Option('--metrics-file <file>', 'write the Prometheus metrics to <file> when up stops').hideHelp())
     .addHelpText('after', `
