@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createPrivateKey } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
@@ -228,6 +228,17 @@ test('m2msec demo without a running up exits 1 and names the missing endpoints.j
   const result = await demo(join(root, 'nothing'))
   assert.equal(result.code, 1, result.stdout + result.stderr)
   assert.match(result.stderr, /no running m2msec up: .*endpoints\.json does not exist.*\[M2MSEC_DEMO_UNAVAILABLE\]/)
+})
+
+test('m2msec demo without --data-dir looks where the configuration file puts up\'s data directory', async (t) => {
+  const root = scratch(t)
+  const configured = join(root, 'from-config')
+  const file = join(root, 'm2msec.yaml')
+  writeFileSync(file, `dataDir: ${JSON.stringify(configured)}\n`)
+  const result = await runCli(['demo', '--config', file], 60_000)
+  assert.equal(result.code, 1, result.stdout + result.stderr)
+  assert.ok(result.stderr.includes(join(configured, 'endpoints.json')), result.stderr)
+  assert.match(result.stderr, /\[M2MSEC_DEMO_UNAVAILABLE\]/)
 })
 
 test('m2msec up --demo runs the demo against itself once every role listens and keeps running', async (t) => {

@@ -9,11 +9,13 @@
 import type { Command } from 'commander'
 import { TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
 import { runDemo, type DemoOutcome } from '../demo/run-demo.js'
+import { loadUpConfig } from '../config/load-config.js'
 import { UsageError } from '../options.js'
-import { DEFAULT_UP_DATA_DIR } from './up.js'
+import { UP_ROLES } from '../up/role-registry.js'
 
 interface DemoCliOptions {
-  readonly dataDir: string
+  readonly dataDir?: string
+  readonly config?: string
   readonly mode?: string
   readonly device?: string
   readonly stepTimeoutMs: string
@@ -32,8 +34,10 @@ async function demo(o: DemoCliOptions): Promise<void> {
   const stepTimeoutMs = Number(o.stepTimeoutMs)
   if (!(Number.isSafeInteger(stepTimeoutMs) && stepTimeoutMs > 0)) throw new UsageError(`--step-timeout-ms must be a positive integer, got '${o.stepTimeoutMs}'`)
   if (o.device !== undefined && !/^[a-z0-9][a-z0-9-]{0,30}$/.test(o.device)) throw new UsageError('--device must be 1-31 lower-case letters, digits or "-", starting with a letter or digit')
+  // Same data directory as `up` would use here: --data-dir, else the configuration (m2msec.yaml, M2MSEC_DATA_DIR), else .m2msec.
+  const dataDir = o.dataDir ?? loadUpConfig({ flags: o.config === undefined ? {} : { config: o.config }, env: process.env, cwd: process.cwd(), roles: UP_ROLES }).config.dataDir
   const outcome = await runDemo({
-    dataDir: o.dataDir, stepTimeoutMs, ...(o.mode === undefined ? {} : { mode: o.mode as TargetKeyMode }), ...(o.device === undefined ? {} : { deviceName: o.device }),
+    dataDir, stepTimeoutMs, ...(o.mode === undefined ? {} : { mode: o.mode as TargetKeyMode }), ...(o.device === undefined ? {} : { deviceName: o.device }),
     ...(o.json ? {} : { progress: process.stdout }),
   })
   if (o.json) console.log(outcomeJson(outcome))
@@ -45,7 +49,8 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('walk a demo device through a running `m2msec up`: enrolment, MAF keys, gateway SAEF, AE, data, notification over SA2')
-    .option('--data-dir <dir>', 'data directory of the running `m2msec up` (its endpoints.json)', DEFAULT_UP_DATA_DIR)
+    .option('--data-dir <dir>', 'data directory of the running `m2msec up` (its endpoints.json); default: as `up` takes it from the configuration, else .m2msec')
+    .option('--config <file>', 'the configuration file `up` was started with (default: M2MSEC_CONFIG, else ./m2msec.yaml if present)')
     .option('--mode <mode>', `target key mode of the MEF, as given to up --mode: ${TARGET_KEY_MODES.join(' | ')} (default: usage-constrained)`)
     .option('--device <name>', 'name of the demo device (default: a fresh demo-xxxxxx)')
     .option('--step-timeout-ms <ms>', 'bound on each step', '30000')
