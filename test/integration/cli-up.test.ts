@@ -31,7 +31,7 @@ interface Endpoints {
   readonly pid: number
   readonly caCertificate: string
   readonly caFingerprint: string
-  readonly roles: Record<string, { readonly url: string; readonly fqdn: string; readonly caCertificate?: string; readonly cseId?: string; readonly cseBaseName?: string }>
+  readonly roles: Record<string, { readonly url: string; readonly fqdn: string; readonly caCertificate?: string; readonly cseId?: string; readonly cseBaseName?: string; readonly sa2Url?: string }>
 }
 
 interface UpProcess {
@@ -194,7 +194,8 @@ test('m2msec up creates the data directory, serves MEF, MAF, CSE and gateway, it
   assert.match(second.stdout(), /reused: development CA, KEK, database/)
   assert.deepEqual({ kek: sha256(join(dataDir, 'kek')), ca: sha256(join(dataDir, 'pki', 'ca.pem')), mef: sha256(join(dataDir, 'pki', 'mef.pem')) }, fingerprints)
   assert.equal(second.endpoints.caFingerprint, first.endpoints.caFingerprint)
-  assert.deepEqual(second.endpoints.roles, first.endpoints.roles, 'same URLs after a restart (ports of the last run reused)')
+  assert.match(first.endpoints.roles.gateway?.sa2Url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/, 'endpoints.json names the SA2 relay')
+  assert.deepEqual(second.endpoints.roles, first.endpoints.roles, 'same URLs after a restart (ports of the last run reused, the SA2 relay included)')
 
   // The registration survives the restart: the MAF at the same URL still knows the KmID, whose Km was sealed under the reused KEK.
   const kcFile = join(root, 'kc.hex')

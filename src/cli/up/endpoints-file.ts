@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { TargetKeyMode } from '../../core/index.js'
 import type { RoleName, RunningRole } from './role-registry.js'
 
 export const ENDPOINTS_FILE = 'endpoints.json'
@@ -23,6 +24,8 @@ export interface RoleEndpoint {
   /** For the gateway and the CSE: the Registrar's absolute CSE-ID and CSEBase resource name. */
   readonly cseId?: string
   readonly cseBaseName?: string
+  /** For the gateway: the plain-HTTP SA2 relay the CSE dials (D-136); kept across restarts like the role ports. */
+  readonly sa2Url?: string
 }
 
 export interface EndpointsDocument {
@@ -33,6 +36,8 @@ export interface EndpointsDocument {
   readonly caCertificate: string
   /** Upper-case hex SHA-256 of the CA certificate (DER), to pin it. */
   readonly caFingerprint: string
+  /** How the MEF derives Target keys (OQ-6): devices and the demo must use the same. */
+  readonly targetKeyMode: TargetKeyMode
   readonly roles: Readonly<Partial<Record<RoleName, RoleEndpoint>>>
 }
 
@@ -40,6 +45,7 @@ export function endpointsDocument(input: {
   readonly dataDir: string
   readonly caCertificate: string
   readonly caFingerprint: string
+  readonly targetKeyMode: TargetKeyMode
   readonly roles: readonly RunningRole[]
   readonly now: Date
 }): EndpointsDocument {
@@ -48,11 +54,12 @@ export function endpointsDocument(input: {
     roles[role.name] = {
       url: role.url, fqdn: role.fqdn, ...(role.plain === true ? {} : { caCertificate: input.caCertificate }),
       ...(role.registrar === undefined ? {} : { cseId: role.registrar.cseId, cseBaseName: role.registrar.cseBaseName }),
+      ...(role.sa2Url === undefined ? {} : { sa2Url: role.sa2Url }),
     }
   }
   return {
     version: ENDPOINTS_VERSION, pid: process.pid, startedAt: input.now.toISOString(), dataDir: input.dataDir,
-    caCertificate: input.caCertificate, caFingerprint: input.caFingerprint, roles,
+    caCertificate: input.caCertificate, caFingerprint: input.caFingerprint, targetKeyMode: input.targetKeyMode, roles,
   }
 }
 
@@ -105,14 +112,31 @@ export function runningUpPid(dataDir: string): number | undefined {
  * did not stop cleanly) wins over endpoints.previous.json; anything unreadable counts as none.
  */
 export function previousPorts(dataDir: string): ReadonlyMap<RoleName, number> {
+  return previousPortsOf(dataDir, 'url')
+}
+
+/**
+ * The SA2 relay port of the previous run's gateway: the upstream CSE keeps the rewritten
+ * pointOfAccess (D-136) in its resources, so the relay must come back on the same port.
+ */
+export function previousSa2Port(dataDir: string): number | undefined {
+  return previousPortsOf(dataDir, 'sa2Url').get('gateway')
+}
+
+function portOf(entry: unknown, field: 'url' | 'sa2Url'): number | undefined {
+  const url = typeof entry === 'object' && entry !== null && field in entry ? (entry as Record<string, unknown>)[field] : undefined
+  const port = Number(typeof url === 'string' ? /:(\d{1,5})$/.exec(url)?.[1] : undefined)
+  return port > 0 && port < 65536 ? port : undefined
+}
+
+function previousPortsOf(dataDir: string, field: 'url' | 'sa2Url'): ReadonlyMap<RoleName, number> {
   const ports = new Map<RoleName, number>()
   const parsed = readJson(join(dataDir, ENDPOINTS_FILE)) ?? readJson(join(dataDir, PREVIOUS_ENDPOINTS_FILE))
   const roles = typeof parsed === 'object' && parsed !== null && 'roles' in parsed ? parsed.roles : undefined
   if (typeof roles !== 'object' || roles === null) return ports
   for (const [name, entry] of Object.entries(roles)) {
-    const url = typeof entry === 'object' && entry !== null && 'url' in entry && typeof entry.url === 'string' ? entry.url : ''
-    const port = Number(/:(\d{1,5})$/.exec(url)?.[1])
-    if (port > 0 && port < 65536) ports.set(name as RoleName, port)
+    const port = portOf(entry, field)
+    if (port !== undefined) ports.set(name as RoleName, port)
   }
   return ports
 }

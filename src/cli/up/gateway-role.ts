@@ -21,7 +21,26 @@ function linkTo(role: RunningRole | undefined, caPem: string): KeyServerLink | u
   return role === undefined ? undefined : { url: role.url, fqdn: role.fqdn, caPem: [caPem] }
 }
 
+function isAddressInUse(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'EADDRINUSE'
+}
+
+/**
+ * Starts the gateway with its SA2 relay on the previous run's port (the CSE keeps the rewritten
+ * pointOfAccess in its resources, D-136), or on any port when that one is taken now — the run's
+ * relay URL is in endpoints.json either way. A taken main port is run-up.ts's to handle.
+ */
 export async function startGatewayRole(context: RoleContext): Promise<RunningRole> {
+  if (context.previousSa2Port === undefined) return startGateway(context, 0)
+  try {
+    return await startGateway(context, context.previousSa2Port)
+  } catch (error) {
+    if (!isAddressInUse(error)) throw error
+    return startGateway(context, 0)
+  }
+}
+
+async function startGateway(context: RoleContext, sa2Port: number): Promise<RunningRole> {
   const cse = context.running.get('cse')
   if (cse?.registrar === undefined) throw new Error('the gateway role needs the cse role running before it')
   const mef = linkTo(context.running.get('mef'), context.caPem)
@@ -36,6 +55,7 @@ export async function startGatewayRole(context: RoleContext): Promise<RunningRol
       },
       ...(mef === undefined ? {} : { mef }),
       ...(maf === undefined ? {} : { mafs: [maf] }),
+      sa2: { listen: { host: context.host, port: sa2Port } },
     },
     credential: roleCredential(context),
     // Refusals and session cuts join the one audit chain of the `up` store (D-192).
@@ -46,5 +66,6 @@ export async function startGatewayRole(context: RoleContext): Promise<RunningRol
   return {
     name: 'gateway', url: httpsUrl(service.host, service.port), host: service.host, port: service.port, fqdn: context.fqdn,
     registrar: cse.registrar, close: () => service.close(), recheckSessions: (ids) => service.recheckSessions(ids),
+    ...(service.sa2Url === undefined ? {} : { sa2Url: service.sa2Url }),
   }
 }

@@ -37,6 +37,8 @@ export interface RunningRole {
   readonly registrar?: { readonly cseId: string; readonly cseBaseName: string }
   /** Stops accepting and cuts open connections after the listener's bound. */
   close(): Promise<void>
+  /** The gateway's SA2 relay (plain HTTP for the upstream CSE, D-136). */
+  readonly sa2Url?: string
   /** The gateway's: re-checks live sessions against the store now (D-190), after an operator revoked something. */
   recheckSessions?(credentialIds?: readonly string[]): Promise<{ readonly checked: number; readonly cut: number }>
 }
@@ -73,6 +75,8 @@ export interface RoleContext {
   readonly dataDir?: string
   /** The process metrics, when the CLI keeps any: what the admin role serves at /metrics. */
   readonly metrics?: MetricsSource
+  /** The gateway's SA2 relay port of the previous run, asked for again (endpoints-file.ts previousSa2Port). */
+  readonly previousSa2Port?: number
 }
 
 /** The role's certificate, which every TLS role has (run-up.ts issues one unless the definition is `plain`). */

@@ -13,7 +13,7 @@ import { certificateFingerprint, ensureDevPki, type DevPki } from '../../pki/ind
 import { auditLinker, DATA_DIRECTORY_FILES, kekSourceFor, openDataDirectoryStore, type Store } from '../../store/index.js'
 import { ADMIN_TOKEN_FILE, ensureAdminToken, OPERATOR_URI_PREFIX } from '../../services/admin/index.js'
 import { UsageError } from '../options.js'
-import { endpointsDocument, previousPorts, retireEndpointsFile, runningUpPid, writeEndpointsFile } from './endpoints-file.js'
+import { endpointsDocument, previousPorts, previousSa2Port, retireEndpointsFile, runningUpPid, writeEndpointsFile } from './endpoints-file.js'
 import { gatewaySteps, newDeviceName, nextSteps } from './next-steps.js'
 import {
   DEV_DOMAIN, devFqdn, PENDING_ROLES, UP_ROLES, type MetricsSource, type RoleContext, type RoleDefinition, type RoleName, type RunningRole,
@@ -153,6 +153,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   // The admin token exists in clear only now, on the first start: printed once with the summary, kept as its hash.
   const adminToken = withAdmin ? ensureAdminToken(dataDir).created : undefined
   const previous = previousPorts(dataDir)
+  const sa2Port = previousSa2Port(dataDir)
   retireEndpointsFile(dataDir)
   const store = await openDataDirectoryStore({ dataDir, create: true })
   const running = new Map<RoleName, RunningRole>()
@@ -164,6 +165,7 @@ export async function runUp(options: UpOptions): Promise<void> {
         store, auditLink, dataDir, host: options.host, fqdn: devFqdn(role.name), ...credentialOf(pki, role), caPem: pki.caCertPem,
         running, mefTargets, targetKeyMode: options.targetKeyMode, onEvent: (event) => options.printEvent({ role: role.name, ...event }),
         ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+        ...(sa2Port === undefined ? {} : { previousSa2Port: sa2Port }),
       }
       running.set(role.name, await startRole(role, base, options.ports.get(role.name), previous.get(role.name)))
     }
@@ -171,7 +173,7 @@ export async function runUp(options: UpOptions): Promise<void> {
     await stopAll(running, store, options.printEvent)
     throw error
   }
-  const endpoints = endpointsDocument({ dataDir, caCertificate: pki.caCertPath, caFingerprint: certificateFingerprint(pki.caCertPem), roles: [...running.values()], now: new Date() })
+  const endpoints = endpointsDocument({ dataDir, caCertificate: pki.caCertPath, caFingerprint: certificateFingerprint(pki.caCertPem), targetKeyMode: options.targetKeyMode, roles: [...running.values()], now: new Date() })
   const endpointsPath = writeEndpointsFile(dataDir, endpoints)
   const lines = summary(options, dataDir, pki, created, running, endpointsPath)
   // Before the closing "Stop with Ctrl-C." line.

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import {
-  endpointsDocument, ENDPOINTS_FILE, PREVIOUS_ENDPOINTS_FILE, previousPorts, retireEndpointsFile, runningUpPid, writeEndpointsFile,
+  endpointsDocument, ENDPOINTS_FILE, PREVIOUS_ENDPOINTS_FILE, previousPorts, previousSa2Port, retireEndpointsFile, runningUpPid, writeEndpointsFile,
 } from '../../../../src/cli/up/endpoints-file.js'
 import type { RunningRole } from '../../../../src/cli/up/role-registry.js'
 
@@ -22,7 +22,7 @@ const role = (name: 'mef' | 'maf', port: number): RunningRole => ({
 })
 
 function document(dataDir: string, pid = process.pid) {
-  return { ...endpointsDocument({ dataDir, caCertificate: join(dataDir, 'pki/ca.pem'), caFingerprint: 'AB', roles: [role('mef', 4101), role('maf', 4102)], now: new Date(0) }), pid }
+  return { ...endpointsDocument({ dataDir, caCertificate: join(dataDir, 'pki/ca.pem'), caFingerprint: 'AB', targetKeyMode: 'usage-constrained', roles: [role('mef', 4101), role('maf', 4102)], now: new Date(0) }), pid }
 }
 
 test('endpoints.json: role → URL, FQDN and CA certificate, written without leftovers', (t) => {
@@ -31,6 +31,7 @@ test('endpoints.json: role → URL, FQDN and CA certificate, written without lef
   const read = JSON.parse(readFileSync(path, 'utf8')) as ReturnType<typeof document>
   assert.deepEqual(read.roles.mef, { url: 'https://127.0.0.1:4101', fqdn: 'mef.m2msec.localhost', caCertificate: join(d, 'pki/ca.pem') })
   assert.equal(read.version, 1)
+  assert.equal(read.targetKeyMode, 'usage-constrained', 'devices and the demo must derive Target keys as the MEF does')
   assert.deepEqual(readdirSync(d), [ENDPOINTS_FILE], 'no temporary file left')
 })
 
@@ -72,11 +73,24 @@ test('endpoints.json: the plain loopback CSE has no CA certificate; gateway and 
   const d = dir(t)
   const registrar = { cseId: '//m2msec.localhost/in-cse', cseBaseName: 'cse-in' }
   const cse: RunningRole = { name: 'cse', url: 'http://127.0.0.1:4103', host: '127.0.0.1', port: 4103, fqdn: 'cse.m2msec.localhost', plain: true, registrar, close: async () => undefined }
-  const gateway: RunningRole = { name: 'gateway', url: 'https://127.0.0.1:4104', host: '127.0.0.1', port: 4104, fqdn: 'gateway.m2msec.localhost', registrar, close: async () => undefined }
-  const doc = endpointsDocument({ dataDir: d, caCertificate: join(d, 'pki/ca.pem'), caFingerprint: 'AB', roles: [cse, gateway], now: new Date(0) })
+  const gateway: RunningRole = {
+    name: 'gateway', url: 'https://127.0.0.1:4104', host: '127.0.0.1', port: 4104, fqdn: 'gateway.m2msec.localhost', registrar, sa2Url: 'http://127.0.0.1:4105',
+    close: async () => undefined,
+  }
+  const doc = endpointsDocument({ dataDir: d, caCertificate: join(d, 'pki/ca.pem'), caFingerprint: 'AB', targetKeyMode: 'seed-000', roles: [cse, gateway], now: new Date(0) })
   assert.deepEqual(doc.roles.cse, { url: 'http://127.0.0.1:4103', fqdn: 'cse.m2msec.localhost', ...registrar })
-  assert.deepEqual(doc.roles.gateway, { url: 'https://127.0.0.1:4104', fqdn: 'gateway.m2msec.localhost', caCertificate: join(d, 'pki/ca.pem'), ...registrar })
+  assert.deepEqual(doc.roles.gateway, { url: 'https://127.0.0.1:4104', fqdn: 'gateway.m2msec.localhost', caCertificate: join(d, 'pki/ca.pem'), ...registrar, sa2Url: 'http://127.0.0.1:4105' })
   writeEndpointsFile(d, doc)
   retireEndpointsFile(d)
   assert.deepEqual([...previousPorts(d)], [['cse', 4103], ['gateway', 4104]], 'an http URL gives its port back too')
+  assert.equal(previousSa2Port(d), 4105, 'the SA2 relay comes back on its port: the CSE keeps the rewritten pointOfAccess')
+})
+
+test('endpoints.json: no gateway, no SA2 relay, or an unreadable relay URL gives no previous SA2 port', (t) => {
+  const d = dir(t)
+  assert.equal(previousSa2Port(d), undefined)
+  for (const text of ['{"roles":{"mef":{"url":"https://127.0.0.1:4101"}}}', '{"roles":{"gateway":{"url":"https://127.0.0.1:4104"}}}', '{"roles":{"gateway":{"sa2Url":"http://127.0.0.1:99999"}}}']) {
+    writeFileSync(join(d, ENDPOINTS_FILE), text)
+    assert.equal(previousSa2Port(d), undefined, text)
+  }
 })
