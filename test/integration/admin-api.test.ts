@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { request } from 'node:https'
+import { connect as tlsConnect } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
@@ -272,4 +273,35 @@ test('m2msec serve admin prints a ready line and the new token once, answers wit
   assert.match(err, /"requestId"/, 'one log line per request on stderr')
   child.kill('SIGTERM')
   assert.equal(await exited, 0)
+})
+
+test('a Kpsa revoked through the admin API cuts the gateway session that uses it at once, not at the next periodic recheck', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'm2msec-admin-revoke-'))
+  t.after(() => rmSync(root, { recursive: true, force: true }))
+  const dataDir = join(root, 'data')
+  const up = await startUp(t, dataDir)
+  const call = client(up, [])
+  const identity = 'revoke-dev@psk.m2msec.localhost'
+  const created = await call('POST', '/v1/psk-credentials', { body: { identity, key: KPSA_HEX, bind: { kind: 'ae', id: '//m2msec.localhost/in-cse/Crevokedev' } } })
+  assert.equal(created.status, 201, created.text)
+  const endpoints = JSON.parse(readFileSync(join(dataDir, 'endpoints.json'), 'utf8')) as { roles: Record<string, { url: string; fqdn: string }> }
+  const gateway = endpoints.roles.gateway!
+  const gatewayUrl = new URL(gateway.url)
+  const socket = tlsConnect({
+    host: gatewayUrl.hostname, port: Number(gatewayUrl.port), servername: gateway.fqdn, maxVersion: 'TLSv1.2', ciphers: 'PSK-AES128-CBC-SHA256',
+    pskCallback: () => ({ identity, psk: Buffer.from(fromHex(KPSA_HEX)) }), checkServerIdentity: () => undefined,
+  })
+  t.after(() => socket.destroy())
+  await new Promise<void>((resolve, reject) => (socket.once('secureConnect', resolve), socket.once('error', reject)))
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())))
+  const revokedAt = Date.now()
+  assert.equal(((await call('POST', `/v1/psk-credentials/${identity}/revoke`)).json as Json).status, 'revoked')
+  // The periodic recheck runs every 30 s; the admin path asks the gateway to recheck right away.
+  const bound = new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), 10_000).unref())
+  const outcome = await Promise.race([closed, bound])
+  assert.notEqual(outcome, 'still open', `the session was not cut; up output:\n${up.output()}`)
+  assert.ok((outcome as number) - revokedAt < 10_000)
+  assert.match(up.output(), /"event":"session-cut"/, 'the cut is logged')
+  assert.equal(await up.stop(), 0)
+  assertNoSecrets([up.output()], [dataDir], [fromHex(KPSA_HEX)])
 })
