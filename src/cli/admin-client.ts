@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { join } from 'node:path'
 import { checkServerIdentity } from 'node:tls'
+import type { Command } from 'commander'
 import type { ErrorKind } from '../core/index.js'
 import { CliError, CliRemoteError } from './errors.js'
 import { ENDPOINTS_FILE } from './up/endpoints-file.js'
@@ -44,6 +45,23 @@ export interface RemoteOptions {
   readonly ca?: string
   readonly tokenFile?: string
   readonly dataDir: string
+}
+
+/**
+ * Adds `--server`, `--server-fqdn`, `--ca` and `--token-file` to an operator command; with none of
+ * them (and no M2MSEC_ADMIN_URL) the command works on its local data directory.
+ */
+export function addServerOptions(command: Command): Command {
+  return command
+    .option('--server <url>', `admin API to work against instead of the local data directory (env ${ADMIN_URL_ENV})`)
+    .option('--server-fqdn <name>', 'name the admin server certificate must carry (default: from endpoints.json, else the URL host)')
+    .option('--ca <file>', 'CA certificate that issued the admin server certificate (default: the data directory\'s, from endpoints.json)')
+    .option('--token-file <file>', `file holding the admin token (or env ${ADMIN_TOKEN_ENV}; default: the data directory's operator certificate)`)
+}
+
+/** A path segment: a selector or identifier as one segment, whatever characters it holds. */
+export function segment(text: string): string {
+  return encodeURIComponent(text)
 }
 
 interface LocalAdminEndpoint {

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander'
 import { M2mSecError } from '../core/index.js'
+import { registerAdminCommands } from './commands/admin.js'
 import { registerAuditCommand } from './commands/audit.js'
 import { registerEnrolCommand } from './commands/enrol.js'
 import { registerEnroleeCommands } from './commands/enrolee.js'
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerConfigCommand(program)
   registerDemoCommand(program)
   registerAuditCommand(program, { openAuditSource: openDataDirectoryAuditSource })
+  registerAdminCommands(program)
   registerEnroleeCommands(program)
   registerEnrolmentCommands(program)
   registerEnrolCommand(program)

@@ -5,12 +5,18 @@
  * truncated tail that the chain alone cannot. Exit status: 0 intact, 1 broken, 2 not runnable.
  *
  * The store is reached through a factory so this command does not depend on how the store is
- * opened (SQLite file in the data directory, or PostgreSQL from configuration).
+ * opened (SQLite file in the data directory, or PostgreSQL from configuration). With `--server`
+ * (issue 8) the admin API verifies its own store (`POST /v1/audit/verify`, once per anchor) and
+ * `audit list` pages through `GET /v1/audit`; output and exit status are the same as locally.
  */
 import { InvalidArgumentError } from 'commander'
 import type { Command } from 'commander'
 import { parseAuditAnchor, verifyAuditChain } from '../../store/index.js'
 import type { AuditChainResult, AuditChainHead, AuditLink, ChainedAuditEvent } from '../../store/index.js'
+import { addServerOptions, adminRequest, adminServerFrom, type AdminServer, type RemoteOptions } from '../admin-client.js'
+import { DEFAULT_DATA_DIR } from '../operator-backend/local-store.js'
+import { objectOf, pageFrom, queryOf } from '../operator-backend/remote-answer.js'
+import { formatTable, parseLimit } from './enrolee-output.js'
 
 /** What the command needs from a store. */
 export interface AuditEventSource {
@@ -33,10 +39,7 @@ export interface AuditCommandDeps {
   readonly openAuditSource?: OpenAuditSource
 }
 
-const DEFAULT_DATA_DIR = '.m2msec'
-
-interface VerifyOptions {
-  readonly dataDir: string
+interface VerifyOptions extends RemoteOptions {
   readonly anchor: readonly AuditChainHead[]
   readonly json: boolean
 }
@@ -63,7 +66,34 @@ function report(result: AuditChainResult, json: boolean): void {
   }
 }
 
+/** The API's verify answer as the chain result `report` prints. */
+function chainResultOf(value: unknown): AuditChainResult {
+  const o = objectOf(value, 'audit verification')
+  if (o.ok === true) {
+    const head = o.head === null || o.head === undefined ? undefined : objectOf(o.head, 'audit head') as unknown as AuditChainHead
+    return { ok: true, count: Number(o.count), ...(head === undefined ? {} : { head }) } as AuditChainResult
+  }
+  return o as unknown as AuditChainResult
+}
+
+/** One verification per anchor (the API takes one); the first failure wins, else the last answer. */
+async function verifyRemote(server: AdminServer, anchors: readonly AuditChainHead[]): Promise<AuditChainResult> {
+  let result: AuditChainResult | undefined
+  for (const anchor of anchors.length === 0 ? [undefined] : anchors) {
+    result = chainResultOf(await adminRequest(server, 'POST', '/v1/audit/verify', anchor === undefined ? {} : { anchor: `${anchor.seq}:${anchor.hash}` }))
+    if (!result.ok) return result
+  }
+  return result as AuditChainResult
+}
+
 async function runVerify(deps: AuditCommandDeps, options: VerifyOptions): Promise<void> {
+  const server = adminServerFrom(options)
+  if (server !== undefined) {
+    const result = await verifyRemote(server, options.anchor)
+    report(result, options.json)
+    process.exitCode = result.ok ? 0 : 1
+    return
+  }
   if (deps.openAuditSource === undefined) {
     console.error('m2msec audit verify: no store is available in this build yet.')
     process.exitCode = 2
@@ -84,14 +114,76 @@ async function runVerify(deps: AuditCommandDeps, options: VerifyOptions): Promis
   }
 }
 
-/** Adds `audit verify [--data-dir DIR] [--anchor SEQ:HASH]… [--json]` to `program`. */
+interface ListOptions extends RemoteOptions {
+  readonly afterSeq?: number
+  readonly limit?: number
+  readonly json: boolean
+}
+
+interface AuditEventLine {
+  readonly seq: number
+  readonly at: string
+  readonly actor: string
+  readonly action: string
+  readonly outcome: string
+  readonly subject: unknown
+}
+
+const DEFAULT_LIST_LIMIT = 100
+
+async function listLocal(deps: AuditCommandDeps, options: ListOptions, afterSeq: number, limit: number): Promise<AuditEventLine[]> {
+  if (deps.openAuditSource === undefined) throw new InvalidArgumentError('no store is available in this build')
+  const source = await deps.openAuditSource({ dataDir: options.dataDir })
+  const out: AuditEventLine[] = []
+  try {
+    for await (const e of source.listAuditEvents()) {
+      if (e.seq <= afterSeq) continue
+      out.push({ seq: e.seq, at: new Date(e.time).toISOString(), actor: e.actor, action: e.action, outcome: e.outcome, subject: e.subject })
+      if (out.length >= limit) break
+    }
+  } finally {
+    await source.close?.()
+  }
+  return out
+}
+
+async function listRemote(server: AdminServer, afterSeq: number, limit: number): Promise<AuditEventLine[]> {
+  const page = pageFrom(await adminRequest(server, 'GET', `/v1/audit${queryOf({ afterSeq, limit })}`), 'audit event', (v) => objectOf(v, 'audit event'))
+  return page.items.map((e) => ({ seq: Number(e.seq), at: String(e.at), actor: String(e.actor), action: String(e.action), outcome: String(e.outcome), subject: e.subject }))
+}
+
+async function runList(deps: AuditCommandDeps, options: ListOptions): Promise<void> {
+  const afterSeq = options.afterSeq ?? 0
+  const limit = options.limit ?? DEFAULT_LIST_LIMIT
+  const server = adminServerFrom(options)
+  const events = server === undefined ? await listLocal(deps, options, afterSeq, limit) : await listRemote(server, afterSeq, limit)
+  if (options.json) return void console.log(JSON.stringify(events))
+  console.log(formatTable(['SEQ', 'AT', 'ACTOR', 'ACTION', 'OUTCOME'], events.map((e) => [String(e.seq), e.at, e.actor, e.action, e.outcome])))
+  const last = events.at(-1)
+  if (events.length === limit && last !== undefined) console.log(`more: --after-seq ${last.seq}`)
+}
+
+function parseSeq(value: string): number {
+  if (!/^[0-9]{1,15}$/.test(value)) throw new InvalidArgumentError('expected a sequence number')
+  return Number(value)
+}
+
+/** Adds `audit verify [--data-dir DIR] [--anchor SEQ:HASH]… [--json]` and `audit list` to `program`. */
 export function registerAuditCommand(program: Command, deps: AuditCommandDeps = {}): void {
   const audit = program.command('audit').description('inspect the tamper-evident audit log')
-  audit
+  addServerOptions(audit
     .command('verify')
     .description('check the audit log hash chain; prints the event count and the head SEQ:HASH')
     .option('--data-dir <dir>', 'data directory of the embedded store', DEFAULT_DATA_DIR)
     .option('--anchor <seq:hash>', 'a head printed earlier; fails if the log no longer matches it (repeatable)', collectAnchor, [])
-    .option('--json', 'print the result as one JSON object', false)
+    .option('--json', 'print the result as one JSON object', false))
     .action(async (options: VerifyOptions) => runVerify(deps, options))
+  addServerOptions(audit
+    .command('list')
+    .description('list audit events in seq order: who did what, when, with which outcome (identifiers only, never keys)')
+    .option('--data-dir <dir>', 'data directory of the embedded store', DEFAULT_DATA_DIR)
+    .option('--after-seq <n>', 'start after this sequence number', parseSeq)
+    .option('--limit <n>', 'events to print (1-1000, default 100)', parseLimit)
+    .option('--json', 'print the events (with their subjects) as one JSON array', false))
+    .action(async (options: ListOptions) => runList(deps, options))
 }

@@ -1,8 +1,10 @@
 /**
- * `m2msec enrolee add | import | list | show | revoke`: the operator's side of the MEF (issue 5
- * "Operator side"; frameworks.md §10.1 MEF instruction config, §11 enrolee certificate
- * information). Thin: parses options, calls src/services/mef/operator, prints a table (or JSON
- * with --json). A Kpm is read from a file (or, discouraged, an option) and never printed.
+ * `m2msec enrolee add | import | list | show | update | remove | revoke`: the operator's side of
+ * the MEF (issue 5 "Operator side"; frameworks.md §10.1 MEF instruction config, §11 enrolee
+ * certificate information). Thin: parses options, calls the enrolee backend — the MEF operator
+ * functions on the local data directory, or the admin API with `--server` (issue 8) — and prints a
+ * table (or JSON with --json), the same either way. A Kpm is read from a file (or, discouraged, an
+ * option), sent only in the request body when remote, and never printed.
  *
  * Exit status: 0 done; 1 an error, or — for `import` — at least one row rejected (the others are
  * stored); commander's usage errors keep their own status.
@@ -10,84 +12,20 @@
 import { readFileSync } from 'node:fs'
 import { InvalidArgumentError } from 'commander'
 import type { Command } from 'commander'
-import {
-  addEnrolee, importEnrolees, importFormatOf, listEnrolees, parseImportFile, revokeEnrolee, showEnrolee, CSV_COLUMNS,
-} from '../../services/mef/operator/index.js'
-import type { EnroleeInput, EnroleeView, EnrolmentView, ImportFormat, ImportProgress, RejectedRow } from '../../services/mef/operator/index.js'
-import { openDataDirectoryStore } from '../../store/index.js'
-import type { Store } from '../../store/index.js'
+import { importFormatOf, CSV_COLUMNS } from '../../services/mef/operator/index.js'
+import type { ImportFormat, ImportProgress } from '../../services/mef/operator/index.js'
+import { addServerOptions, type RemoteOptions } from '../admin-client.js'
+import { enroleeBackend, type EnroleeAddInput } from '../operator-backend/enrolee-backend.js'
+import { DEFAULT_DATA_DIR, type OperatorCommandDeps } from '../operator-backend/local-store.js'
 import { collect } from '../options.js'
+import { ENROLEE_HEADER, ENROLMENT_HEADER, enroleeRow, enrolmentRows, formatTable, parseLimit, printEnrolee, printRejected, progressLine } from './enrolee-output.js'
+import { registerEnroleeChanges } from './enrolee-changes.js'
 
-export const DEFAULT_DATA_DIR = '.m2msec'
+export { DEFAULT_DATA_DIR } from '../operator-backend/local-store.js'
+export type { OperatorCommandDeps } from '../operator-backend/local-store.js'
+export { formatTable, parseLimit } from './enrolee-output.js'
 
-/** Seams for tests; the defaults open the data directory's SQLite store and use the wall clock. */
-export interface OperatorCommandDeps {
-  readonly openStore?: (options: { readonly dataDir: string; readonly create: boolean }) => Promise<Store>
-  readonly now?: () => Date
-  /** Where the import progress bar goes; default stderr, and only when it is a TTY. */
-  readonly progress?: { readonly isTTY?: boolean; write(text: string): boolean }
-}
-
-export async function withStore<T>(deps: OperatorCommandDeps, dataDir: string, create: boolean, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await (deps.openStore ?? openDataDirectoryStore)({ dataDir, create })
-  try {
-    return await work(store)
-  } finally {
-    await store.close()
-  }
-}
-
-/** Left-aligned columns; cells never hold key material (views carry none). */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
-}
-
-export function parseLimit(value: string): number {
-  if (!/^[1-9][0-9]{0,3}$/.test(value)) throw new InvalidArgumentError('expected an integer from 1 to 1000')
-  return Number(value)
-}
-
-
-function targetsText(e: EnroleeView): string {
-  return e.targets.map((t) => `${t.suid}:${t.targetId}`).join(' ') || '-'
-}
-
-function enroleeRow(e: EnroleeView): string[] {
-  return [e.enroleeRef, e.status, e.credentialKind, e.expectedIdentity ?? e.credentialIdentity, e.enroleeId ?? '-', e.enrolmentExpiry, targetsText(e)]
-}
-const ENROLEE_HEADER = ['REF', 'STATUS', 'KIND', 'IDENTITY', 'ENROLEE-ID', 'EXPIRY', 'TARGETS']
-
-export function enrolmentRows(items: readonly EnrolmentView[]): string[][] {
-  return items.map((e) => [e.keId, e.enroleeRef, e.createdAt.toISOString(), e.expiresAt.toISOString()])
-}
-export const ENROLMENT_HEADER = ['KEID', 'ENROLEE', 'CREATED', 'EXPIRES']
-
-function printEnrolee(e: EnroleeView): void {
-  const fields: [string, string][] = [
-    ['reference', e.enroleeRef],
-    ['status', e.status],
-    ['credential', e.credentialKind],
-    [e.credentialKind === 'psk' ? 'KpmID' : 'identity', e.expectedIdentity ?? e.credentialIdentity],
-    ['Enrolee-ID', e.enroleeId ?? '-'],
-    ['enrolment expiry', e.enrolmentExpiry],
-    ['created', e.createdAt.toISOString()],
-    ['updated', e.updatedAt.toISOString()],
-  ]
-  const width = Math.max(...fields.map(([k]) => k.length))
-  for (const [k, v] of fields) console.log(`${k.padEnd(width)}  ${v}`)
-  console.log('targets:')
-  if (e.targets.length === 0) console.log('  (none)')
-  for (const t of e.targets) {
-    const extra = [t.derivationId === undefined ? '' : ` derivation=${t.derivationId}`, t.keyLifetimeMs === undefined ? '' : ` key-lifetime=${t.keyLifetimeMs}ms`].join('')
-    console.log(`  SUID ${t.suid}  ${t.targetId}${extra}`)
-  }
-  if (e.trustAnchorPem !== undefined) console.log(`trust anchor:\n${e.trustAnchorPem.trimEnd()}`)
-}
-
-interface AddOptions {
-  readonly dataDir: string
+interface AddOptions extends RemoteOptions {
   readonly kpmId?: string
   readonly kpm?: string
   readonly kpmFile?: string
@@ -110,7 +48,7 @@ function readKpm(options: AddOptions): string | undefined {
 
 async function runAdd(deps: OperatorCommandDeps, options: AddOptions): Promise<void> {
   const kpm = readKpm(options)
-  const input: EnroleeInput = {
+  const input: EnroleeAddInput = {
     enrolmentExpiry: options.expiry,
     targets: options.target,
     ...(options.kpmId === undefined ? {} : { kpmId: options.kpmId }),
@@ -119,26 +57,12 @@ async function runAdd(deps: OperatorCommandDeps, options: AddOptions): Promise<v
     ...(options.expectedIdentity === undefined ? {} : { expectedIdentity: options.expectedIdentity }),
     ...(options.enroleeId === undefined ? {} : { enroleeId: options.enroleeId }),
   }
-  const now = (deps.now ?? (() => new Date()))()
-  const view = await withStore(deps, options.dataDir, true, (store) => addEnrolee(store, input, now))
+  const view = await enroleeBackend(deps, options).add(input)
   if (options.json) console.log(JSON.stringify(view))
   else console.log(`enrolee ${view.enroleeRef} added (${view.credentialKind} ${view.expectedIdentity ?? view.credentialIdentity})`)
 }
 
-/** A one-line bar on a TTY, redrawn in place: `[#####-----] 2500/5000 50% imported 2490 rejected 10`. */
-export function progressLine(p: ImportProgress, width = 30): string {
-  const ratio = p.total === 0 ? 1 : p.done / p.total
-  const filled = Math.round(ratio * width)
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${p.total} ${Math.floor(ratio * 100)}% imported ${p.imported} rejected ${p.rejected}`
-}
-
-function printRejected(rejected: readonly RejectedRow[]): void {
-  console.error(`rejected rows (${rejected.length}):`)
-  console.error(formatTable(['LINE', 'ROW', 'CODE', 'PROBLEM'], rejected.map((r) => [String(r.line), String(r.row), r.code, r.message])))
-}
-
-interface ImportCliOptions {
-  readonly dataDir: string
+interface ImportCliOptions extends RemoteOptions {
   readonly format?: ImportFormat
   readonly batchSize?: number
   readonly json: boolean
@@ -147,19 +71,18 @@ interface ImportCliOptions {
 async function runImport(deps: OperatorCommandDeps, file: string, options: ImportCliOptions): Promise<void> {
   const format = options.format ?? importFormatOf(file)
   if (format === undefined) throw new InvalidArgumentError('cannot tell the format from the file name: use --format csv|json')
-  const rows = parseImportFile(readFileSync(file, 'utf8'), format)
+  const content = readFileSync(file, 'utf8')
   const sink = deps.progress ?? process.stderr
   const bar = sink.isTTY === true && !options.json
-  const now = (deps.now ?? (() => new Date()))()
-  const result = await withStore(deps, options.dataDir, true, (store) => importEnrolees(store, rows, {
-    now,
+  const { rows, ...result } = await enroleeBackend(deps, options).import({
+    content, format,
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     ...(bar ? { onProgress: (p: ImportProgress) => void sink.write(`\r${progressLine(p)}`) } : {}),
-  }))
+  })
   if (bar) sink.write('\n')
-  if (options.json) console.log(JSON.stringify({ rows: rows.length, ...result }))
+  if (options.json) console.log(JSON.stringify({ rows, ...result }))
   else {
-    console.log(`imported ${result.imported} of ${rows.length} rows; rejected ${result.rejected.length}`)
+    console.log(`imported ${result.imported} of ${rows} rows; rejected ${result.rejected.length}`)
     if (result.rejected.length > 0) printRejected(result.rejected)
   }
   if (result.rejected.length > 0) process.exitCode = 1
@@ -203,7 +126,7 @@ Targets (repeatable --target): SUID:TARGET-ID[:derivation=FQDN][:lifetime=DURATI
 Durations: 30d, 24h, 90m, 2w, P30D, PT24H.`
 
 function registerAdd(enrolee: Command, deps: OperatorCommandDeps): void {
-  enrolee
+  const add = enrolee
     .command('add')
     .description('register an enrolee (KpmID + Kpm, or certificate information) with its enrolment targets')
     .option('--data-dir <dir>', 'data directory of the embedded store', DEFAULT_DATA_DIR)
@@ -217,70 +140,57 @@ function registerAdd(enrolee: Command, deps: OperatorCommandDeps): void {
     .option('--target <spec>', 'allowed enrolment target (repeatable)', collect, [])
     .option('--json', 'print the stored enrolee as JSON', false)
     .addHelpText('after', ADD_HELP)
-    .action(async (options: AddOptions) => runAdd(deps, options))
+  addServerOptions(add).action(async (options: AddOptions) => runAdd(deps, options))
 }
 
 function registerImport(enrolee: Command, deps: OperatorCommandDeps): void {
-  enrolee
+  const command = enrolee
     .command('import <file>')
     .description('register many enrolees from a CSV or JSON file')
     .option('--data-dir <dir>', 'data directory of the embedded store', DEFAULT_DATA_DIR)
     .option('--format <format>', 'csv or json (default: from the file extension)', parseFormat)
-    .option('--batch-size <n>', 'rows per transaction (default 250)', parseBatch)
+    .option('--batch-size <n>', 'rows per transaction (default 250; local data directory only)', parseBatch)
     .option('--json', 'print the result as one JSON object (no progress bar)', false)
     .addHelpText('after', IMPORT_HELP)
-    .action(async (file: string, options: ImportCliOptions) => runImport(deps, file, options))
+  addServerOptions(command).action(async (file: string, options: ImportCliOptions) => runImport(deps, file, options))
 }
 
 function registerQueries(enrolee: Command, deps: OperatorCommandDeps): void {
-  enrolee
+  addServerOptions(enrolee
     .command('list')
     .description('list enrolees, one page at a time')
     .option('--data-dir <dir>', 'data directory of the embedded store', DEFAULT_DATA_DIR)
     .option('--limit <n>', 'enrolees per page (1-1000, default 100)', parseLimit)
     .option('--cursor <cursor>', 'continue after the page that printed this cursor')
-    .option('--json', 'print { items, nextCursor } as JSON', false)
-    .action(async (options: { dataDir: string; limit?: number; cursor?: string; json: boolean }) => {
-      const page = await withStore(deps, options.dataDir, false, (store) => listEnrolees(store, {
+    .option('--json', 'print { items, nextCursor } as JSON', false))
+    .action(async (options: RemoteOptions & { limit?: number; cursor?: string; json: boolean }) => {
+      const page = await enroleeBackend(deps, options).list({
         ...(options.limit === undefined ? {} : { limit: options.limit }),
         ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
-      }))
+      })
       if (options.json) return void console.log(JSON.stringify(page))
       console.log(formatTable(ENROLEE_HEADER, page.items.map(enroleeRow)))
       if (page.nextCursor !== undefined) console.log(`more: --cursor ${page.nextCursor}`)
     })
-  enrolee
+  addServerOptions(enrolee
     .command('show <enrolee>')
     .description('show one enrolee (by reference, KpmID or certificate identity) and its enrolments')
     .option('--data-dir <dir>', 'data directory of the embedded store', DEFAULT_DATA_DIR)
-    .option('--json', 'print { enrolee, enrolments } as JSON', false)
-    .action(async (selector: string, options: { dataDir: string; json: boolean }) => {
-      const now = (deps.now ?? (() => new Date()))()
-      const details = await withStore(deps, options.dataDir, false, (store) => showEnrolee(store, selector, now))
+    .option('--json', 'print { enrolee, enrolments } as JSON', false))
+    .action(async (selector: string, options: RemoteOptions & { json: boolean }) => {
+      const details = await enroleeBackend(deps, options).show(selector)
       if (options.json) return void console.log(JSON.stringify(details))
       printEnrolee(details.enrolee)
       console.log(`enrolments (${details.enrolments.length}):`)
       if (details.enrolments.length > 0) console.log(formatTable(ENROLMENT_HEADER, enrolmentRows(details.enrolments)))
     })
-  enrolee
-    .command('revoke <enrolee>')
-    .description('revoke an enrolee: its Kpm stops working at once and its enrolments (KeIDs) are deleted')
-    .option('--data-dir <dir>', 'data directory of the embedded store', DEFAULT_DATA_DIR)
-    .option('--json', 'print the result as JSON', false)
-    .action(async (selector: string, options: { dataDir: string; json: boolean }) => {
-      const now = (deps.now ?? (() => new Date()))()
-      const result = await withStore(deps, options.dataDir, false, (store) => revokeEnrolee(store, selector, now))
-      if (options.json) return void console.log(JSON.stringify(result))
-      const state = result.alreadyRevoked ? 'was already revoked' : 'revoked'
-      console.log(`enrolee ${result.enrolee.enroleeRef} ${state}; ${result.revokedKeIds.length} enrolment(s) deleted`)
-      for (const keId of result.revokedKeIds) console.log(`  ${keId}`)
-    })
 }
 
-/** Adds `enrolee add|import|list|show|revoke` to `program`. */
+/** Adds `enrolee add|import|list|show|update|remove|revoke` to `program`. */
 export function registerEnroleeCommands(program: Command, deps: OperatorCommandDeps = {}): void {
   const enrolee = program.command('enrolee').description('manage the enrolees an MEF knows (PPSK and certificate RSPF)')
   registerAdd(enrolee, deps)
   registerImport(enrolee, deps)
   registerQueries(enrolee, deps)
+  registerEnroleeChanges(enrolee, deps)
 }

@@ -2,16 +2,20 @@
  * `m2msec rule add | list | remove`: the service subscription rules the gateway decides AE
  * registrations with (`<serviceSubscribedAppRule>`: applicableCredIDs, allowedApp-IDs,
  * allowedAEs, allowedRole-IDs; wire.md §7.3–§7.4). Patterns take `*` wildcards. The policy is the
- * gateway's (services/gateway/operator); the admin API applies the same.
+ * gateway's (services/gateway/operator); the admin API applies the same, and with `--server` the
+ * commands work through it (issue 8) — the rule is still checked here first, so a typo is a usage
+ * error before anything is sent.
  */
 import type { Command } from 'commander'
-import { deleteRule, GatewayOperatorError, putRule, validateRule } from '../../services/gateway/index.js'
+import { GatewayOperatorError, validateRule } from '../../services/gateway/index.js'
 import type { AppRule } from '../../store/index.js'
+import { addServerOptions, type RemoteOptions } from '../admin-client.js'
+import { DEFAULT_DATA_DIR, type OperatorCommandDeps } from '../operator-backend/local-store.js'
+import { ruleBackend } from '../operator-backend/rule-backend.js'
 import { collect, UsageError } from '../options.js'
-import { DEFAULT_DATA_DIR, formatTable, withStore } from './enrolee.js'
+import { formatTable } from './enrolee-output.js'
 
-interface RuleAddOptions {
-  readonly dataDir: string
+interface RuleAddOptions extends RemoteOptions {
   readonly credId: string[]
   readonly appId: string[]
   readonly ae: string[]
@@ -34,9 +38,10 @@ export function asUsage<T>(work: () => T): T {
   }
 }
 
-export function registerRuleCommands(program: Command): void {
+/** Adds `rule add|list|remove` to `program`. */
+export function registerRuleCommands(program: Command, deps: OperatorCommandDeps = {}): void {
   const rule = program.command('rule').description('service subscription rules (serviceSubscribedAppRule) for AE registration at the gateway')
-  rule
+  addServerOptions(rule
     .command('add <ruleId>')
     .description('add or replace a rule')
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
@@ -44,31 +49,31 @@ export function registerRuleCommands(program: Command): void {
     .option('--app-id <pattern>', 'allowedApp-IDs pattern, e.g. Nsensor* (repeatable)', collect, [])
     .option('--ae <pattern>', 'allowedAEs pattern: exact stem, C*, S* or * (repeatable)', collect, [])
     .option('--role-id <id>', 'allowedRole-IDs (repeatable)', collect, [])
-    .option('--json', 'print the rule as JSON')
+    .option('--json', 'print the rule as JSON'))
     .action(async (ruleId: string, o: RuleAddOptions) => {
       const parsed = parseRule(ruleId, o)
-      await withStore({}, o.dataDir, true, (store) => putRule(store, ruleId, { applicableCredIds: o.credId, allowedAppIds: o.appId, allowedAes: o.ae, allowedRoleIds: o.roleId }))
+      await ruleBackend(deps, o).put(parsed)
       console.log(o.json ? JSON.stringify(parsed) : `rule ${ruleId} stored`)
     })
-  rule
+  addServerOptions(rule
     .command('list')
     .description('list the rules')
     .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .option('--json', 'one JSON array')
-    .action(async (o: { dataDir: string; json?: boolean }) => {
-      const rules = await withStore({}, o.dataDir, false, (store) => store.reader.listAppRules())
+    .option('--json', 'one JSON array'))
+    .action(async (o: RemoteOptions & { json?: boolean }) => {
+      const rules = await ruleBackend(deps, o).list()
       if (o.json) {
         console.log(JSON.stringify(rules.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }))))
         return
       }
       console.log(formatTable(['RULE', 'CRED-IDS', 'APP-IDS', 'AES'], rules.map((r) => [r.ruleId, (r.applicableCredIds ?? []).join(' '), r.allowedAppIds.join(' '), r.allowedAes.join(' ')])))
     })
-  rule
+  addServerOptions(rule
     .command('remove <ruleId>')
     .description('remove a rule')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR)
-    .action(async (ruleId: string, o: { dataDir: string }) => {
-      await withStore({}, o.dataDir, false, (store) => deleteRule(store, ruleId))
+    .option('--data-dir <dir>', 'data directory', DEFAULT_DATA_DIR))
+    .action(async (ruleId: string, o: RemoteOptions) => {
+      await ruleBackend(deps, o).remove(ruleId)
       console.log(`rule ${ruleId} removed`)
     })
 }

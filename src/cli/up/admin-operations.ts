@@ -3,27 +3,19 @@
  * enrolments, imports) and the gateway operator functions (rules, Kpsa, bindings) on one store:
  * the admin service imports neither service (ARCHITECTURE.md §2), the CLI joins them here.
  *
- * The MEF operator functions stamp their audit events with the actor `operator`; so the chain
- * also says which admin credential acted, each MEF write through the API appends an `admin.*`
- * event naming the actor (until the MEF operator takes an actor option). Update and delete of an
- * enrolee are not MEF operator functions yet: updateEnrolee re-validates the merged enrolee with
- * the MEF's own validateEnrolee (a throw-away Kpm stands in for the sealed one, which it never
- * replaces), so the rules stay the MEF's.
+ * Both operator layers take the admin actor (`admin:token`, `admin:<operator certificate URI>`)
+ * and stamp it on the audit event of the write itself, so each API write is one event naming who
+ * acted (D-154). The policy — what an enrolee, a rule or a Kpsa may be — stays the services'.
  */
-import { randomBytes } from 'node:crypto'
-import type { AdminOperations, AdminRecord, AdminWriteContext, EnroleePatch } from '../../services/admin/index.js'
+import type { AdminOperations, AdminRecord, AdminWriteContext } from '../../services/admin/index.js'
 import {
   addKpsa, deleteBinding, GatewayOperatorError, deleteRule, listBindings, listKpsa, listRules, parseBind, putRule, removeKpsa, revokeKpsa,
 } from '../../services/gateway/index.js'
 import {
-  addEnrolee, enroleeInputFromJson, formatDuration, importEnrolees, listEnrolees, listEnrolments, parseImportFile, revokeEnrolee, showEnrolee, validateEnrolee,
+  addEnrolee, deleteEnrolee, enroleeInputFromJson, importEnrolees, listEnrolees, listEnrolments, parseImportFile, revokeEnrolee, showEnrolee, updateEnrolee,
 } from '../../services/mef/operator/index.js'
-import type { EnroleeView } from '../../services/mef/operator/index.js'
-import type { JsonValue, Store } from '../../store/index.js'
-
-async function adminAudit(store: Store, context: AdminWriteContext, action: string, subject: { readonly [key: string]: JsonValue }): Promise<void> {
-  await store.transaction((tx) => tx.audit.append({ at: context.now, actor: context.actor, action, subject, outcome: 'success' }, context.auditLink))
-}
+import type { OperatorOptions } from '../../services/mef/operator/index.js'
+import type { Store } from '../../store/index.js'
 
 function gatewayOptions(context: AdminWriteContext): { actor: string; auditLink: AdminWriteContext['auditLink']; now: Date } {
   return { actor: context.actor, auditLink: context.auditLink, now: context.now }
@@ -33,49 +25,8 @@ function asRecord<T extends object>(value: T): AdminRecord {
   return value as unknown as AdminRecord
 }
 
-/** The enrolee as an input object again, with `patch` applied: what validateEnrolee checks. */
-function mergedInput(view: EnroleeView, patch: EnroleePatch): Record<string, unknown> {
-  const targets = patch.targets ?? view.targets.map((t) => ({
-    targetId: t.targetId, suid: t.suid, ...(t.derivationId === undefined ? {} : { derivationId: t.derivationId }),
-    ...(t.keyLifetimeMs === undefined ? {} : { keyLifetime: formatDuration(t.keyLifetimeMs) }),
-  }))
-  const enroleeId = patch.enroleeId === null ? undefined : patch.enroleeId ?? view.enroleeId
-  const credential = view.credentialKind === 'psk'
-    ? { kpmId: view.credentialIdentity, kpm: randomBytes(32).toString('hex') }
-    : { trustAnchorPem: view.trustAnchorPem, expectedIdentity: view.expectedIdentity }
-  return { ...credential, enrolmentExpiry: patch.enrolmentExpiry ?? view.enrolmentExpiry, targets, ...(enroleeId === undefined ? {} : { enroleeId }) }
-}
-
-async function updateEnrolee(store: Store, selector: string, patch: EnroleePatch, context: AdminWriteContext): Promise<AdminRecord> {
-  const { enrolee } = await showEnrolee(store, selector, context.now)
-  const valid = validateEnrolee(enroleeInputFromJson(mergedInput(enrolee, patch)), context.now)
-  if (valid.enrolee.credential.kind === 'psk') valid.enrolee.credential.kpm.wipe()
-  const updated = await store.transaction(async (tx) => {
-    const record = await tx.enrolees.get(enrolee.enroleeRef)
-    const config = { ...record?.config ?? {} }
-    delete config.targetDerivationIds
-    const result = await tx.enrolees.update(enrolee.enroleeRef, {
-      enroleeId: valid.enroleeId ?? null, enrolmentLifetimeMs: valid.enrolee.enrolmentLifetimeMs, targets: valid.enrolee.targets, config: { ...config, ...valid.enrolee.config },
-    })
-    await tx.audit.append({
-      at: context.now, actor: context.actor, action: 'enrolee.update',
-      subject: { enroleeRef: enrolee.enroleeRef, fields: Object.keys(patch), enrolmentLifetimeMs: valid.enrolee.enrolmentLifetimeMs, targets: valid.targets.map((t) => `${t.suid}:${t.targetId}`) },
-      outcome: 'success',
-    }, context.auditLink)
-    return result
-  })
-  return asRecord((await showEnrolee(store, updated.enroleeRef, context.now)).enrolee)
-}
-
-async function deleteEnrolee(store: Store, selector: string, context: AdminWriteContext): Promise<void> {
-  const { enrolee } = await showEnrolee(store, selector, context.now)
-  await store.transaction(async (tx) => {
-    await tx.enrolees.delete(enrolee.enroleeRef)
-    await tx.audit.append({
-      at: context.now, actor: context.actor, action: 'enrolee.delete',
-      subject: { enroleeRef: enrolee.enroleeRef, credentialKind: enrolee.credentialKind, credentialIdentity: enrolee.credentialIdentity }, outcome: 'success',
-    }, context.auditLink)
-  })
+function mefOptions(context: AdminWriteContext): OperatorOptions {
+  return { actor: context.actor, auditLink: context.auditLink }
 }
 
 /** The port on `store`; `onCredentialsChanged` runs after a Kpsa or binding is revoked or removed (the gateway's session recheck). */
@@ -85,29 +36,22 @@ export function adminOperations(store: Store, onCredentialsChanged: () => void =
       const result = await listEnrolees(store, page)
       return { items: result.items.map(asRecord), ...(result.nextCursor === undefined ? {} : { nextCursor: result.nextCursor }) }
     },
-    addEnrolee: async (input, context) => {
-      const view = await addEnrolee(store, enroleeInputFromJson(input), context.now, { auditLink: context.auditLink })
-      await adminAudit(store, context, 'admin.enrolee.add', { enroleeRef: view.enroleeRef })
-      return asRecord(view)
-    },
+    addEnrolee: async (input, context) => asRecord(await addEnrolee(store, enroleeInputFromJson(input), context.now, mefOptions(context))),
     showEnrolee: async (selector) => {
       const details = await showEnrolee(store, selector)
       return { ...details.enrolee, enrolments: details.enrolments }
     },
-    updateEnrolee: (selector, patch, context) => updateEnrolee(store, selector, patch, context),
-    deleteEnrolee: (selector, context) => deleteEnrolee(store, selector, context),
-    revokeEnrolee: async (selector, context) => {
-      const result = await revokeEnrolee(store, selector, context.now, { auditLink: context.auditLink })
-      await adminAudit(store, context, 'admin.enrolee.revoke', { enroleeRef: result.enrolee.enroleeRef })
-      return asRecord(result)
+    updateEnrolee: async (selector, patch, context) => asRecord(await updateEnrolee(store, selector, patch, context.now, mefOptions(context))),
+    deleteEnrolee: async (selector, context) => {
+      await deleteEnrolee(store, selector, context.now, mefOptions(context))
     },
+    revokeEnrolee: async (selector, context) => asRecord(await revokeEnrolee(store, selector, context.now, mefOptions(context))),
     prepareImport: (format, content, context) => {
       const rows = parseImportFile(content, format)
       return {
         total: rows.length,
         run: async (onProgress) => {
-          const result = await importEnrolees(store, rows, { now: context.now, auditLink: context.auditLink, onProgress })
-          await adminAudit(store, context, 'admin.enrolee.import', { rows: rows.length, imported: result.imported, rejected: result.rejected.length })
+          const result = await importEnrolees(store, rows, { ...mefOptions(context), now: context.now, onProgress })
           return { imported: result.imported, rejected: result.rejected.map(asRecord) }
         },
       }

@@ -8,7 +8,7 @@ import { validateEnrolee } from './enrolee-input.js'
 import type { EnroleeInput } from './enrolee-input.js'
 import { enroleeView } from './enrolee-view.js'
 import type { EnroleeView } from './enrolee-view.js'
-import { addedSubject, conflictError, credentialConflict, linkerOf, OPERATOR_ACTOR, operatorError } from './operator-context.js'
+import { actorOf, addedSubject, conflictError, credentialConflict, linkerOf, operatorError } from './operator-context.js'
 import type { OperatorOptions } from './operator-context.js'
 
 /**
@@ -24,7 +24,7 @@ export async function addEnrolee(store: Store, input: EnroleeInput, now: Date, o
     return await store.transaction(async (tx) => {
       if (await credentialConflict(tx, valid, now)) throw conflictError(valid)
       const record = await tx.enrolees.create(valid.enrolee)
-      await tx.audit.append({ at: now, actor: OPERATOR_ACTOR, action: 'enrolee.add', subject: addedSubject(record.enroleeRef, valid), outcome: 'success' }, link)
+      await tx.audit.append({ at: now, actor: actorOf(options), action: 'enrolee.add', subject: addedSubject(record.enroleeRef, valid), outcome: 'success' }, link)
       return enroleeView(record)
     })
   } catch (error) {

@@ -12,7 +12,7 @@ import type { Store, StoreTx } from '../../../store/index.js'
 import { validateEnrolee } from './enrolee-input.js'
 import type { ValidEnrolee } from './enrolee-input.js'
 import type { ImportRow } from './import-file.js'
-import { addedSubject, conflictError, credentialConflict, linkerOf, OPERATOR_ACTOR, operatorError } from './operator-context.js'
+import { actorOf, addedSubject, conflictError, credentialConflict, linkerOf, operatorError } from './operator-context.js'
 import type { OperatorOptions } from './operator-context.js'
 import { invalidField } from './errors.js'
 
@@ -108,7 +108,7 @@ async function writeTogether(store: Store, items: readonly Pending[], now: Date,
     }
     if (added.length > 0) {
       await tx.audit.append({
-        at: now, actor: OPERATOR_ACTOR, action: 'enrolee.add',
+        at: now, actor: actorOf(options), action: 'enrolee.add',
         subject: { source: 'import', count: added.length, enrolees: added }, outcome: 'success',
       }, linkerOf(options))
     }
@@ -156,7 +156,7 @@ export async function importEnrolees(store: Store, rows: readonly ImportRow[], o
   }
   rejected.sort((a, b) => a.row - b.row)
   await store.transaction((tx) => tx.audit.append({
-    at: now, actor: OPERATOR_ACTOR, action: 'enrolee.import',
+    at: now, actor: actorOf(options), action: 'enrolee.import',
     subject: { rows: rows.length, imported, rejected: rejected.length, rejectedLines: rejected.slice(0, SUMMARY_LINES).map((r) => r.line) },
     outcome: rejected.length === 0 ? 'success' : imported === 0 ? 'failure' : 'partial',
   }, linkerOf(options)))

@@ -15,10 +15,19 @@ export const OPERATOR_ACTOR = 'operator'
 export interface OperatorOptions {
   /** Links audit events into the chain; default the SHA-256 chain of store/audit. */
   readonly auditLink?: AuditLinker
+  /**
+   * Who acts, as the audit event names it: default `operator` (the local CLI); the admin API
+   * passes `admin:token` or `admin:<operator certificate URI>`, so one event says who wrote.
+   */
+  readonly actor?: string
 }
 
 export function linkerOf(options: OperatorOptions): AuditLinker {
   return options.auditLink ?? auditLinker()
+}
+
+export function actorOf(options: OperatorOptions): string {
+  return options.actor ?? OPERATOR_ACTOR
 }
 
 /** Store conflicts and misses as the operator's codes; everything else unchanged. */

@@ -13,7 +13,7 @@
 import type { Store } from '../../../store/index.js'
 import { enroleeView } from './enrolee-view.js'
 import type { EnroleeView } from './enrolee-view.js'
-import { linkerOf, OPERATOR_ACTOR, operatorError, resolveEnrolee } from './operator-context.js'
+import { actorOf, linkerOf, operatorError, resolveEnrolee } from './operator-context.js'
 import type { OperatorOptions } from './operator-context.js'
 
 export interface RevokeResult {
@@ -42,7 +42,7 @@ export async function revokeEnrolee(store: Store, selector: string, now: Date, o
       const revokedKeIds = live.map((e) => e.keId)
       await tx.audit.append({
         at: now,
-        actor: OPERATOR_ACTOR,
+        actor: actorOf(options),
         action: 'enrolee.revoke',
         subject: { enroleeRef: record.enroleeRef, credentialKind: record.credentialKind, credentialIdentity: record.credentialIdentity, revokedKeIds },
         outcome: alreadyRevoked ? 'already-revoked' : 'success',
