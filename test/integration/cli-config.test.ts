@@ -9,55 +9,29 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
+import { cliEnv, startUp } from '../support/up-process.js'
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js')
 const WAIT_MS = 30_000
 
-/** The parent's environment without any M2MSEC_ variable (they would change the configuration under test). */
-function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('M2MSEC_')))
-  return { ...env, ...extra }
-}
+/** No M2MSEC_ variable of the parent reaches a child: they would change the configuration under test. */
+const NO_M2MSEC = ['M2MSEC_']
 
-interface Child {
-  readonly output: () => string
-  readonly stdout: () => string
-  readonly exited: Promise<number | null>
-  /** Resolves once stdout contains `text`; fails with the output on exit or after WAIT_MS. */
-  printed(text: string): Promise<void>
-  kill(signal: NodeJS.Signals): void
-}
-
-function start(t: TestContext, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Child {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
-  let all = ''
+/** Runs one m2msec command in `cwd` to its end (bounded). */
+async function run(t: TestContext, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string; stdout: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cliEnv(NO_M2MSEC, env), stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
   let stdout = ''
-  child.stdout.on('data', (c: Buffer) => ((stdout += c.toString('utf8')), (all += c.toString('utf8'))))
-  child.stderr.on('data', (c: Buffer) => (all += c.toString('utf8')))
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
+  child.stdout.on('data', (c: Buffer) => ((stdout += c.toString('utf8')), (output += c.toString('utf8'))))
+  child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')))
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })
-  const printed = (text: string): Promise<void> => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for '${text}'; output:\n${all}`)), WAIT_MS)
-    const check = (): void => {
-      if (!stdout.includes(text)) return
-      clearTimeout(timer)
-      resolve()
-    }
-    child.stdout.on('data', check)
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`m2msec exited (${code}) before printing '${text}'; output:\n${all}`))))
-    check()
-  })
-  return { output: () => all, stdout: () => stdout, exited, printed, kill: (signal) => child.kill(signal) }
-}
-
-async function run(t: TestContext, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string; stdout: string }> {
-  const child = start(t, args, cwd, env)
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
   let timer: NodeJS.Timeout | undefined
-  const code = await Promise.race([child.exited, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: m2msec ${args.join(' ')}; output:\n${child.output()}`)), WAIT_MS)))])
+  const code = await Promise.race([exited, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: m2msec ${args.join(' ')}; output:\n${output}`)), WAIT_MS)))])
   clearTimeout(timer)
-  return { code, output: child.output(), stdout: child.stdout() }
+  return { code, output, stdout }
 }
 
 test('config init writes the documented file once; up reads it from the current directory, the environment beats it, and config check names each source', async (t) => {
@@ -80,14 +54,10 @@ test('config init writes the documented file once; up reads it from the current 
   assert.match(check.stdout, /^ {2}roles +mef, maf +env M2MSEC_ROLES$/m)
   assert.match(check.stdout, /^ {2}targetKeyMode +seed-000 +flag --mode$/m)
 
-  const up = start(t, ['up'], cwd, { M2MSEC_ROLES: 'mef,maf' })
-  const endpointsPath = join(cwd, 'from-file', 'endpoints.json')
-  // up prints its summary after it wrote endpoints.json.
-  await up.printed('Stop with Ctrl-C.')
-  const endpoints = JSON.parse(readFileSync(endpointsPath, 'utf8')) as { roles: Record<string, unknown> }
-  assert.deepEqual(Object.keys(endpoints.roles).sort(), ['maf', 'mef'], 'the roles of M2MSEC_ROLES, not of the file, not every role')
-  up.kill('SIGTERM')
-  assert.equal(await up.exited, 0, up.output())
+  // No --data-dir: up finds its data directory in the file; it prints its summary after it wrote endpoints.json there.
+  const up = await startUp(t, join(cwd, 'from-file'), { configured: true, cwd, env: { M2MSEC_ROLES: 'mef,maf' }, unset: NO_M2MSEC })
+  assert.deepEqual(Object.keys(up.endpoints.roles).sort(), ['maf', 'mef'], 'the roles of M2MSEC_ROLES, not of the file, not every role')
+  assert.equal(await up.stop(), 0, up.output())
 })
 
 test('up with a bad configuration file exits 2 naming the file and every bad key, and creates nothing', async (t) => {

@@ -11,79 +11,21 @@
 // second start reuses the CA, KEK and ports, and the enrolment still works. Ends with no key
 // bytes in any output or database file.
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { SecretBytes, fromHex } from '../../src/core/index.js'
 import { readCredentialFile } from '../../src/client/index.js'
 import { OPERATION, RESOURCE_TYPE } from '../../src/onem2m/index.js'
 import { connectPsk, createOneM2mClient } from '../../src/transport/index.js'
 import { assertNoSecrets, runCli } from '../support/mef-process.js'
 import { opensslAvailable } from '../support/openssl.js'
+import { cliEnv, startUp } from '../support/up-process.js'
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js')
-const STOP_BOUND_MS = 10_000
-
-interface Endpoints {
-  readonly pid: number
-  readonly caCertificate: string
-  readonly caFingerprint: string
-  readonly roles: Record<string, { readonly url: string; readonly fqdn: string; readonly caCertificate?: string; readonly cseId?: string; readonly cseBaseName?: string; readonly sa2Url?: string }>
-}
-
-interface UpProcess {
-  readonly child: ChildProcessWithoutNullStreams
-  readonly endpoints: Endpoints
-  readonly stdout: () => string
-  readonly output: () => string
-  /** SIGTERM; resolves with the exit code, failing when it takes longer than the bound. */
-  stop(): Promise<number | null>
-}
-
-function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env }
-  delete env.M2MSEC_KEK
-  delete env.M2MSEC_KEK_PREVIOUS
-  return env
-}
-
-/** Spawns `up` and resolves once it printed its summary and endpoints.json exists. */
-async function startUp(t: TestContext, dataDir: string): Promise<UpProcess> {
-  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir], { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv() })
-  let stdout = ''
-  let all = ''
-  child.stdout.on('data', (c: Buffer) => ((stdout += c.toString('utf8')), (all += c.toString('utf8'))))
-  child.stderr.on('data', (c: Buffer) => (all += c.toString('utf8')))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for the up summary; output:\n${all}`)), 30_000)
-    const check = (): void => {
-      if (!stdout.includes('Stop with Ctrl-C.')) return
-      clearTimeout(timer)
-      resolve()
-    }
-    child.stdout.on('data', check)
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`up exited (${code}) before it was ready; output:\n${all}`))))
-  })
-  const endpoints = JSON.parse(readFileSync(join(dataDir, 'endpoints.json'), 'utf8')) as Endpoints
-  return {
-    child, endpoints, stdout: () => stdout, output: () => all,
-    async stop() {
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_BOUND_MS)
-      const code = await exited
-      clearTimeout(timer)
-      assert.equal(child.signalCode, null, `up did not stop within ${STOP_BOUND_MS} ms; output:\n${all}`)
-      return code
-    },
-  }
-}
 
 /** The shell lines `up` printed from "Try a first enrolment" on, with `npx m2msec` → the built CLI. */
 function printedSteps(stdout: string): string[] {
@@ -93,7 +35,7 @@ function printedSteps(stdout: string): string[] {
 }
 
 async function sh(line: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('/bin/sh', ['-c', line], { cwd, env: childEnv() })
+  const child = spawn('/bin/sh', ['-c', line], { cwd, env: cliEnv() })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')))

@@ -10,7 +10,6 @@
 // target key mode fails at MAF client registration and shows the rest skipped (exit 1); without a
 // running up it exits 1 naming endpoints.json; `up --demo` runs the same walk and keeps running.
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createPrivateKey } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,71 +19,16 @@ import { fromHex } from '../../src/core/index.js'
 import { deviceKekPath, readCredentialFile } from '../../src/client/index.js'
 import { createAesGcmSealer, loadDataDirectoryKeyring, openDataDirectoryStore } from '../../src/store/index.js'
 import { assertNoSecrets, runCli, type CliResult } from '../support/mef-process.js'
+import { KEK_VARIABLES, cliEnv, startUp } from '../support/up-process.js'
 
-const CLI = join(process.cwd(), 'dist', 'cli', 'main.js')
 const STEPS = ['provision', 'enrol', 'maf-register', 'maf-key', 'sa1', 'ae', 'data', 'notify']
-const READY_BOUND_MS = 30_000
-const STOP_BOUND_MS = 10_000
-
-interface UpProcess {
-  readonly child: ChildProcessWithoutNullStreams
-  readonly stdout: () => string
-  readonly output: () => string
-  /** Resolves once stdout contains `text`; fails after the bound, naming it and dumping the output. */
-  waitFor(text: string, ms?: number): Promise<void>
-  /** SIGTERM; resolves with the exit code. */
-  stop(): Promise<number | null>
-}
-
-function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env }
-  delete env.M2MSEC_KEK
-  delete env.M2MSEC_KEK_PREVIOUS
-  delete env.M2MSEC_DEVICE_KEK
-  return env
-}
+/** Up's children, and the keyring read here, use the data directory's KEK files, not the parent's. */
+const UNSET = [...KEK_VARIABLES, 'M2MSEC_DEVICE_KEK']
 
 function scratch(t: TestContext): string {
   const root = mkdtempSync(join(tmpdir(), 'm2msec-demo-'))
   t.after(() => rmSync(root, { recursive: true, force: true }))
   return root
-}
-
-async function startUp(t: TestContext, dataDir: string, extra: readonly string[] = []): Promise<UpProcess> {
-  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, ...extra], { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv() })
-  let stdout = ''
-  let all = ''
-  child.stdout.on('data', (c: Buffer) => ((stdout += c.toString('utf8')), (all += c.toString('utf8'))))
-  child.stderr.on('data', (c: Buffer) => (all += c.toString('utf8')))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  const waitFor = (text: string, ms = READY_BOUND_MS): Promise<void> => new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => (child.stdout.off('data', check), reject(new Error(`timed out waiting for '${text}' from up; output:\n${all}`))), ms)
-    function check(): void {
-      if (!stdout.includes(text)) return
-      clearTimeout(timer)
-      child.stdout.off('data', check)
-      resolve()
-    }
-    child.stdout.on('data', check)
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`up exited (${code}) before printing '${text}'; output:\n${all}`))))
-    check()
-  })
-  await waitFor('Stop with Ctrl-C.')
-  assert.ok(existsSync(join(dataDir, 'endpoints.json')), 'endpoints.json exists once up printed its summary')
-  return {
-    child, waitFor, stdout: () => stdout, output: () => all,
-    async stop() {
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_BOUND_MS)
-      const code = await exited
-      clearTimeout(timer)
-      assert.equal(child.signalCode, null, `up did not stop within ${STOP_BOUND_MS} ms; output:\n${all}`)
-      return code
-    },
-  }
 }
 
 function demo(dataDir: string, extra: readonly string[] = []): Promise<CliResult> {
@@ -131,7 +75,7 @@ function privateScalar(pem: string): Uint8Array {
 async function keysOf(dataDir: string): Promise<Map<string, Uint8Array[]>> {
   const found = new Map<string, Uint8Array[]>()
   const add = (where: string, key: Uint8Array): void => void found.set(where, [...(found.get(where) ?? []), new Uint8Array(key)])
-  const env = childEnv()
+  const env = cliEnv(UNSET)
   const keyring = loadDataDirectoryKeyring({ dataDir, create: false, env })
   for (const kek of keyring.keks) add('store KEK', kek.key.reveal())
   const sealer = createAesGcmSealer(keyring.keks, keyring.activeKekId)
@@ -164,7 +108,7 @@ function capturedTexts(dataDir: string, outputs: readonly string[]): string[] {
 test('m2msec demo walks a device through a running up (enrolment, MAF keys, MAF-based SAEF, AE, data, notification over SA2) and no key the data directory holds appears in any output or log', async (t) => {
   const root = scratch(t)
   const dataDir = join(root, 'data')
-  const up = await startUp(t, dataDir)
+  const up = await startUp(t, dataDir, { unset: UNSET })
 
   const human = await demo(dataDir)
   assert.equal(human.code, 0, `demo failed:\n${human.stdout}${human.stderr}\nup output:\n${up.output()}`)
@@ -208,7 +152,7 @@ test('m2msec demo walks a device through a running up (enrolment, MAF keys, MAF-
 test('m2msec demo with another target key mode than up fails at MAF client registration, shows the later steps skipped and exits 1', async (t) => {
   const root = scratch(t)
   const dataDir = join(root, 'data')
-  const up = await startUp(t, dataDir)
+  const up = await startUp(t, dataDir, { unset: UNSET })
   const failed = await demo(dataDir, ['--mode', 'seed-000', '--json'])
   assert.equal(failed.code, 1, failed.stdout + failed.stderr)
   const outcome = JSON.parse(failed.stdout) as DemoJson
@@ -244,7 +188,7 @@ test('m2msec demo without --data-dir looks where the configuration file puts up\
 test('m2msec up --demo runs the demo against itself once every role listens and keeps running', async (t) => {
   const root = scratch(t)
   const dataDir = join(root, 'data')
-  const up = await startUp(t, dataDir, ['--demo'])
+  const up = await startUp(t, dataDir, { args: ['--demo'], unset: UNSET })
   await up.waitFor('demo passed')
   assert.ok(up.stdout().indexOf('Stop with Ctrl-C.') < up.stdout().indexOf('m2msec demo: device demo-'), 'the demo starts after the summary')
   for (const name of STEPS) assert.match(up.stdout(), new RegExp(`^${name}\\s+ok\\s+\\d`, 'm'))

@@ -12,21 +12,20 @@
 // Every test ends with no key bytes in captured output or the data directories.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TLSSocket } from 'node:tls'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { SecretBytes, fromHex } from '../../src/core/index.js'
 import { readCredentialFile } from '../../src/client/index.js'
 import { OPERATION, RESOURCE_TYPE, type RequestPrimitive } from '../../src/onem2m/index.js'
 import type { AuditEventRecord } from '../../src/store/index.js'
 import { connectPsk, createOneM2mClient, type OneM2mClient } from '../../src/transport/index.js'
 import { CSE_BASE, GATEWAY_CSE_ID, GATEWAY_FQDN, OperatorCli, Scope, cliArgv, startCse, startGateway } from '../support/gateway-process.js'
-import { CliLog, auditEvents, startMaf } from '../support/maf-process.js'
-import { MEF_FQDN, assertNoSecrets, createMefPki, startMef } from '../support/mef-process.js'
-import { createTestPki, tempDir } from '../support/tls-fixtures.js'
+import { MAF_FQDN, dataDir, mafDeploymentFiles } from '../support/maf-deployment.js'
+import { auditEvents, startMaf } from '../support/maf-process.js'
+import { MEF_FQDN, assertNoSecrets, startMef } from '../support/mef-process.js'
 
 // Distinctive key bytes no output may contain.
 const KPSA_1_HEX = '3B9E0C1D2A4F5E6D7C8B9A0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C4B'
@@ -162,30 +161,11 @@ test('a live PSK session is cut within --session-recheck-ms after `m2msec psk re
   assertNoSecrets([gateway.output(), cse.output(), verified.out, ...cli.texts()], [dataDir], [KPSA_1_HEX, KPSA_2_HEX, KPSA_3_HEX].map(fromHex))
 })
 
-const MAF_FQDN = 'maf.example.com'
 const ADMIN = 'm2m.example.com'
 const ENROLEE = { kpmId: 'gw-rev-maf@mef.example.com', kpm: 'B7B7B7B75C5C5C5C0A1B2C3D4E5F60718293A4B5C6D7E8F9B7B7B7B75C5C5C5C', stem: 'Crev09', rn: 'rev09' } as const
 
-function dataDir(t: TestContext, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  t.after(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
-
 test('MAF-based SAEF: a live session on a short-lived Kc is cut when the Kc expires, by the gateway\'s own timer', async (t) => {
-  const scope = new Scope(t)
-  const pki = await createMefPki(t)
-  const gwCa = await createTestPki('m2msec gateway CA')
-  const gwPem = await gwCa.issue(GATEWAY_FQDN, { dns: [GATEWAY_FQDN], uri: [GATEWAY_CSE_ID] })
-  const mafCa = await createTestPki('m2msec MAF CA')
-  const mafPem = await mafCa.issue(MAF_FQDN, { dns: [MAF_FQDN] })
-  const files = await tempDir(t)
-  const gwCaFile = await files.write('gw-ca.pem', gwCa.ca.cert)
-  const mafCaFile = await files.write('maf-ca.pem', mafCa.ca.cert)
-  const cli = new CliLog()
-  const mefDir = dataDir(t, 'm2msec-mef-')
-  const mafDir = dataDir(t, 'm2msec-maf-')
-  const gwDir = dataDir(t, 'm2msec-gw-')
+  const { scope, pki, gwPem, mafPem, files, gwCaFile, mafCaFile, cli, mefDir, mafDir, gwDir } = await mafDeploymentFiles(t)
   const credentialFile = join(dataDir(t, 'm2msec-devices-'), 'credential.json')
   await cli.json(['enrolee', 'add', '--data-dir', mefDir, '--kpm-id', ENROLEE.kpmId, '--kpm-file', await files.write('e.kpm', `${ENROLEE.kpm}\n`),
     '--enrolee-id', `${GATEWAY_CSE_ID}/${ENROLEE.stem}`, '--expiry', '1d', '--target', `21:${MAF_FQDN}`, '--json'])

@@ -14,38 +14,15 @@ import assert from 'node:assert/strict'
 import { createPrivateKey } from 'node:crypto'
 import { test } from 'node:test'
 import { connectEntityA, serveSa2, type EntityACredential } from '../../src/client/index.js'
-import { OPERATION, RESOURCE_TYPE, isJsonObject, type RequestPrimitive } from '../../src/onem2m/index.js'
+import { OPERATION, RESOURCE_TYPE } from '../../src/onem2m/index.js'
 import { connectCertificate, createOneM2mClient } from '../../src/transport/index.js'
 import { CSE_BASE, GATEWAY_CSE_ID, GATEWAY_FQDN, Scope, asCseAdmin, startCse, startGateway } from '../support/gateway-process.js'
 import { assertNoSecrets } from '../support/mef-process.js'
+import { inbox, within } from '../support/sa2-inbox.js'
 import { createTestPki, tempDir } from '../support/tls-fixtures.js'
 
 const AE_ID = `${GATEWAY_CSE_ID}/Ccert01`
 const OTHER_AE_ID = `${GATEWAY_CSE_ID}/Cmallory`
-
-/** Resolves with the first request `onRequest` sees whose m2m:sgn carries an event (not a verification). */
-function inbox(): { onRequest: (request: RequestPrimitive) => undefined; all: RequestPrimitive[]; next: () => Promise<RequestPrimitive> } {
-  const all: RequestPrimitive[] = []
-  const waiting: ((request: RequestPrimitive) => void)[] = []
-  return {
-    all,
-    onRequest: (request) => {
-      all.push(request)
-      const sgn = isJsonObject(request.pc) ? request.pc['m2m:sgn'] : undefined
-      if (isJsonObject(sgn) && sgn['nev'] !== undefined) waiting.shift()?.(request)
-      return undefined
-    },
-    next: () => new Promise((resolve) => waiting.push(resolve)),
-  }
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string, output: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; output:\n${output()}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
 
 test('certificate SAEF: an AE registered with an AE-ID certificate receives the notification over SA2, the gateway dialling its certificate as TLS client; a peer with another AE-ID, an untrusted CA or a client-only certificate gets nothing', async (t) => {
   const scope = new Scope(t)

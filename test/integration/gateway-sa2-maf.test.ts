@@ -11,20 +11,19 @@
 // refusal. Both target-key modes of the MEF (OQ-6). No key bytes in any output or database file.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { SecretBytes, fromHex } from '../../src/core/index.js'
 import { connectEntityA, readCredentialFile, serveSa2 } from '../../src/client/index.js'
-import { OPERATION, RESOURCE_TYPE, isJsonObject, type RequestPrimitive } from '../../src/onem2m/index.js'
+import { OPERATION, RESOURCE_TYPE } from '../../src/onem2m/index.js'
 import { connectPsk, createOneM2mClient } from '../../src/transport/index.js'
-import { CSE_BASE, GATEWAY_CSE_ID, GATEWAY_FQDN, Scope, asCseAdmin, startCse, startGateway } from '../support/gateway-process.js'
-import { CliLog, auditEvents, startMaf } from '../support/maf-process.js'
-import { MEF_FQDN, assertNoSecrets, createMefPki, startMef } from '../support/mef-process.js'
-import { createTestPki, tempDir } from '../support/tls-fixtures.js'
+import { CSE_BASE, GATEWAY_CSE_ID, GATEWAY_FQDN, asCseAdmin, startCse, startGateway } from '../support/gateway-process.js'
+import { MAF_FQDN, mafDeploymentFiles } from '../support/maf-deployment.js'
+import { auditEvents, startMaf } from '../support/maf-process.js'
+import { MEF_FQDN, assertNoSecrets, startMef } from '../support/mef-process.js'
+import { inbox, within } from '../support/sa2-inbox.js'
 
-const MAF_FQDN = 'maf.example.com'
 const ADMIN = 'm2m.example.com'
 const KPM_ID = 'gw-sa2-maf@mef.example.com'
 /** Distinctive Kpm, so a leak is recognisable. */
@@ -32,57 +31,16 @@ const KPM_HEX = 'A7A7A7A75C5C5C5C0123456789ABCDEFFEDCBA9876543210A7A7A7A75C5C5C5
 const STEM = 'Csa2maf'
 const AE_ID = `${GATEWAY_CSE_ID}/${STEM}`
 
-/** Resolves `next()` with each request whose m2m:sgn carries an event (not a verification). */
-function inbox(): { onRequest: (request: RequestPrimitive) => undefined; all: RequestPrimitive[]; next: () => Promise<RequestPrimitive> } {
-  const all: RequestPrimitive[] = []
-  const waiting: ((request: RequestPrimitive) => void)[] = []
-  return {
-    all,
-    onRequest: (request) => {
-      all.push(request)
-      const sgn = isJsonObject(request.pc) ? request.pc['m2m:sgn'] : undefined
-      if (isJsonObject(sgn) && sgn['nev'] !== undefined) waiting.shift()?.(request)
-      return undefined
-    },
-    next: () => new Promise((resolve) => waiting.push(resolve)),
-  }
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string, output: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; output:\n${output()}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-function dataDir(t: TestContext, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  t.after(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
-
 /** MEF, MAF (an Enrolment Target of the MEF), CSE and a gateway whose MAF-based SAEF points at the MAF. */
 async function deploy(t: TestContext, mode: 'usage-constrained' | 'seed-000') {
-  const scope = new Scope(t)
-  const pki = await createMefPki(t)
-  const gwCa = await createTestPki('m2msec gateway CA')
-  const gwPem = await gwCa.issue(GATEWAY_FQDN, { dns: [GATEWAY_FQDN], uri: [GATEWAY_CSE_ID] })
-  const mafCa = await createTestPki('m2msec MAF CA')
-  const mafPem = await mafCa.issue(MAF_FQDN, { dns: [MAF_FQDN] })
-  const files = await tempDir(t)
-  const mafCaFile = await files.write('maf-ca.pem', mafCa.ca.cert)
-  const cli = new CliLog()
-  const mefDir = dataDir(t, 'm2msec-mef-')
-  const mafDir = dataDir(t, 'm2msec-maf-')
-  const gwDir = dataDir(t, 'm2msec-gw-')
+  const { scope, pki, gwPem, mafPem, files, gwCaFile, mafCaFile, cli, mefDir, mafDir, gwDir } = await mafDeploymentFiles(t)
   const kpmFile = await files.write('device.kpm', `${KPM_HEX}\n`)
   await cli.json(['enrolee', 'add', '--data-dir', mefDir, '--kpm-id', KPM_ID, '--kpm-file', kpmFile, '--enrolee-id', AE_ID, '--expiry', '1d', '--target', `21:${MAF_FQDN}`, '--json'])
   const mef = await startMef(t, { dataDir: mefDir, pki, mode, extra: ['--target-ca', mafCaFile, '--target', `${MAF_FQDN}=${MAF_FQDN}`] })
   const mefUrl = `https://127.0.0.1:${mef.port}`
   const maf = await startMaf(t, [
     '--data-dir', mafDir, '--fqdn', MAF_FQDN, '--cert', await files.write('maf.pem', mafPem.cert), '--key', await files.write('maf.key', mafPem.key),
-    '--mef-url', mefUrl, '--mef-fqdn', MEF_FQDN, '--mef-ca', pki.files.mefCa, '--mef-mode', mode, '--client-ca', await files.write('gw-ca.pem', gwCa.ca.cert),
+    '--mef-url', mefUrl, '--mef-fqdn', MEF_FQDN, '--mef-ca', pki.files.mefCa, '--mef-mode', mode, '--client-ca', gwCaFile,
   ])
   const cse = await startCse(scope)
   const gateway = await startGateway(scope, gwDir, cse.port, [

@@ -16,9 +16,10 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SecretBytes, fromHex } from '../../src/core/index.js'
 import { connectEntityA, serveSa2 } from '../../src/client/index.js'
-import { OPERATION, RESOURCE_TYPE, isJsonObject, type RequestPrimitive } from '../../src/onem2m/index.js'
+import { OPERATION, RESOURCE_TYPE, type RequestPrimitive } from '../../src/onem2m/index.js'
 import { CSE_BASE, GATEWAY_CSE_ID, GATEWAY_FQDN, OperatorCli, Scope, asCseAdmin, startCse, startGateway } from '../support/gateway-process.js'
 import { assertNoSecrets } from '../support/mef-process.js'
+import { inbox, within } from '../support/sa2-inbox.js'
 
 // Distinctive key bytes no output may contain.
 const KPSA_HEX = '3D9A0C71E5B24F68A1C0D2E3F4051627384950A1B2C3D4E5F60718293A4B5C6D'
@@ -45,14 +46,6 @@ function runConnect(args: readonly string[]): Promise<{ code: number | null; std
   })
 }
 
-function within<T>(promise: Promise<T>, ms: number, what: string, output: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; output:\n${output()}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
 test('a request-reachable AE registered through the gateway receives the CSE notification over SA2, TLS-PSK from the gateway with the same Kpsa', async (t) => {
   const scope = new Scope(t)
   const cli = new OperatorCli()
@@ -68,18 +61,10 @@ test('a request-reachable AE registered through the gateway receives the CSE not
   assert.match(ready.sa2Url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/, 'the ready line names the SA2 relay')
 
   const credential = { kind: 'psk', identity: KPSA_ID, key: new SecretBytes(fromHex(KPSA_HEX)) } as const
-  const received: RequestPrimitive[] = []
-  let notified: (request: RequestPrimitive) => void = () => undefined
-  const notification = new Promise<RequestPrimitive>((resolve) => (notified = resolve))
-  const sa2 = await serveSa2({
-    credential, gatewayFqdn: GATEWAY_FQDN,
-    onRequest: (request) => {
-      received.push(request)
-      const sgn = isJsonObject(request.pc) ? request.pc['m2m:sgn'] : undefined
-      if (isJsonObject(sgn) && sgn['nev'] !== undefined) notified(request)
-      return undefined
-    },
-  })
+  const mailbox = inbox()
+  const received = mailbox.all
+  const notification = mailbox.next()
+  const sa2 = await serveSa2({ credential, gatewayFqdn: GATEWAY_FQDN, onRequest: mailbox.onRequest })
   scope.after(() => sa2.close())
 
   const device = await connectEntityA({ gatewayUrl: `https://127.0.0.1:${gateway.port}`, gatewayFqdn: GATEWAY_FQDN, credential })

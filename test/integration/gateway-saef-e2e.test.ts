@@ -16,8 +16,7 @@
 //   the fetch).
 // Each test ends with no key bytes in any output, data directory or CLI output.
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { SecretBytes, fromHex } from '../../src/core/index.js'
@@ -25,16 +24,15 @@ import { readCredentialFile } from '../../src/client/index.js'
 import { OPERATION, RESOURCE_TYPE, type RequestPrimitive } from '../../src/onem2m/index.js'
 import { connectPsk, createOneM2mClient, type OneM2mClient } from '../../src/transport/index.js'
 import {
-  CSE_BASE, GATEWAY_CSE_ID, GATEWAY_FQDN, Scope, asCseAdmin, resourceOf, startCse, startGateway, type RoleProcess,
+  CSE_BASE, GATEWAY_CSE_ID, GATEWAY_FQDN, asCseAdmin, resourceOf, startCse, startGateway, type RoleProcess, type Scope,
 } from '../support/gateway-process.js'
-import { CliLog, auditEvents, startMaf } from '../support/maf-process.js'
-import { MEF_FQDN, assertNoSecrets, createMefPki, startMef } from '../support/mef-process.js'
-import { createTestPki, tempDir } from '../support/tls-fixtures.js'
+import { MAF_FQDN, dataDir, mafDeploymentFiles } from '../support/maf-deployment.js'
+import { auditEvents, startMaf } from '../support/maf-process.js'
+import { MEF_FQDN, assertNoSecrets, startMef } from '../support/mef-process.js'
 
 type T = TestContext
 type Mode = 'usage-constrained' | 'seed-000'
 
-const MAF_FQDN = 'maf.example.com'
 const ADMIN = 'm2m.example.com'
 /** Distinctive Kpms, so a leak of any of them is recognisable. */
 const ENROLEES = {
@@ -50,12 +48,6 @@ let rqi = 0
 function request(p: Omit<RequestPrimitive, 'rqi' | 'rvi'>): RequestPrimitive {
   rqi += 1
   return { ...p, rqi: `gw-saef-${rqi}`, rvi: '3' }
-}
-
-function dataDir(t: T, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  t.after(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
 }
 
 /** The MEF's fetchCredentials events for `keId` (each fetch is audited, D-89). */
@@ -89,19 +81,7 @@ async function registerAndStore(device: OneM2mClient, who: Who, gateway: RolePro
 }
 
 async function deploy(t: T, mode: Mode, opts: { maf: boolean }) {
-  const scope = new Scope(t)
-  const pki = await createMefPki(t)
-  const gwCa = await createTestPki('m2msec gateway CA')
-  const gwPem = await gwCa.issue(GATEWAY_FQDN, { dns: [GATEWAY_FQDN], uri: [GATEWAY_CSE_ID] })
-  const mafCa = await createTestPki('m2msec MAF CA')
-  const mafPem = await mafCa.issue(MAF_FQDN, { dns: [MAF_FQDN] })
-  const files = await tempDir(t)
-  const gwCaFile = await files.write('gw-ca.pem', gwCa.ca.cert)
-  const mafCaFile = await files.write('maf-ca.pem', mafCa.ca.cert)
-  const cli = new CliLog()
-  const mefDir = dataDir(t, 'm2msec-mef-')
-  const mafDir = dataDir(t, 'm2msec-maf-')
-  const gwDir = dataDir(t, 'm2msec-gw-')
+  const { scope, pki, gwPem, mafPem, files, gwCaFile, mafCaFile, cli, mefDir, mafDir, gwDir } = await mafDeploymentFiles(t)
   const deviceDir = dataDir(t, 'm2msec-devices-')
   for (const [who, e] of Object.entries(ENROLEES)) {
     const target = who === 'maf' ? `21:${MAF_FQDN}` : `22:${GATEWAY_CSE_ID}`

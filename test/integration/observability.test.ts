@@ -13,60 +13,27 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { SecretBytes, fromHex } from '../../src/core/index.js'
 import { connectPsk } from '../../src/transport/index.js'
 import { assertNoSecrets } from '../support/mef-process.js'
+import { KEK_VARIABLES, cliEnv, startUp } from '../support/up-process.js'
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js')
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 type Line = Readonly<Record<string, unknown>>
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env }
-  delete env.M2MSEC_KEK
-  delete env.M2MSEC_KEK_PREVIOUS
-  delete env.M2MSEC_CONFIG
-  return env
-}
+/** The children use the data directory's KEK file and no configuration file the parent names. */
+const UNSET = [...KEK_VARIABLES, 'M2MSEC_CONFIG']
 
 async function sh(line: string, cwd: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn('/bin/sh', ['-c', line], { cwd, env: childEnv() })
+  const child = spawn('/bin/sh', ['-c', line], { cwd, env: cliEnv(UNSET) })
   let output = ''
   child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')))
   child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')))
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
   return { code, output }
-}
-
-/** Spawns `up`, waits for its summary; `stop()` sends SIGTERM and resolves with the exit code. */
-async function startUp(t: TestContext, dataDir: string, metricsFile: string) {
-  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--metrics-file', metricsFile], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')))
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for the up summary; output:\n${stdout}${stderr}`)), 30_000)
-    child.stdout.on('data', () => stdout.includes('Stop with Ctrl-C.') && (clearTimeout(timer), resolve()))
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`up exited (${code}) early; output:\n${stdout}${stderr}`))))
-  })
-  return {
-    stdout: () => stdout,
-    stderr: () => stderr,
-    async stop(): Promise<number | null> {
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-      const code = await exited
-      clearTimeout(timer)
-      return code
-    },
-  }
 }
 
 function sample(body: string, name: string, labels: string): number {
@@ -79,7 +46,7 @@ test('up logs one JSON line per request and handshake with request ids, and its 
   t.after(() => rmSync(root, { recursive: true, force: true }))
   const dataDir = join(root, 'data')
   const metricsFile = join(root, 'metrics.txt')
-  const up = await startUp(t, dataDir, metricsFile)
+  const up = await startUp(t, dataDir, { args: ['--metrics-file', metricsFile], unset: UNSET })
 
   // The newcomer's first four printed commands: Kpm file, enrolee add, enrol (MEF), maf register (MAF → MEF fetch).
   const steps = (up.stdout().split('Try a first enrolment')[1] ?? '').split('\n').map((l) => l.trim())
@@ -102,8 +69,7 @@ test('up logs one JSON line per request and handshake with request ids, and its 
   await assert.rejects(connectPsk({ host: hostname, port: Number(port), servername: 'mef.m2msec.localhost', identity: 'nobody@mef.m2msec.localhost', key: new SecretBytes(randomBytes(32)) }))
 
   // The request id comes back to the client: a RETRIEVE of the CSEBase at the (plain, loopback) CSE.
-  const endpoints = JSON.parse(readFileSync(join(dataDir, 'endpoints.json'), 'utf8')) as { roles: Record<string, { url: string }> }
-  const cse = await fetch(`${endpoints.roles['cse']!.url}/cse-in`, { headers: { 'X-M2M-Origin': 'CAdmin', 'X-M2M-RI': 'obs-1', 'X-M2M-RVI': '3', Accept: 'application/json' } })
+  const cse = await fetch(`${up.endpoints.roles['cse']!.url}/cse-in`, { headers: { 'X-M2M-Origin': 'CAdmin', 'X-M2M-RI': 'obs-1', 'X-M2M-RVI': '3', Accept: 'application/json' } })
   const cseRequestId = cse.headers.get('x-request-id')
   assert.match(String(cseRequestId), UUID_RE)
 

@@ -9,9 +9,10 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { createAdminService, ensureAdminToken, readAdminTokenHash } from '../../services/admin/index.js'
-import { auditLinker, openDataDirectoryStore } from '../../store/index.js'
+import { auditLinker } from '../../store/index.js'
 import { addLogLevelOption, serveEventSink } from '../observability/serve-log.js'
 import { parseListen } from '../options.js'
+import { readyLine, serveOnStore } from '../serve-lifecycle.js'
 import { adminOperations } from '../up/admin-operations.js'
 import { describeAdminEvent } from '../up/admin-role.js'
 import { readPackageVersion } from '../version.js'
@@ -25,44 +26,25 @@ interface ServeAdminOptions {
   readonly logLevel: string
 }
 
-function stopped(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop)
-      process.off('SIGINT', stop)
-      resolve()
-    }
-    process.on('SIGTERM', stop)
-    process.on('SIGINT', stop)
-  })
-}
-
 async function serveAdmin(options: ServeAdminOptions): Promise<void> {
   const listen = parseListen(options.listen)
   const read = (path: string): string => readFileSync(path, 'utf8')
   const onEvent = serveEventSink('admin', options)
   const credential = { certPem: read(options.cert), keyPem: read(options.key) }
   const clientCaPem = read(options.clientCa)
-  const store = await openDataDirectoryStore({ dataDir: options.dataDir, create: true })
-  let service
   let token: string | undefined
-  try {
+  await serveOnStore(options.dataDir, (store) => {
     token = ensureAdminToken(options.dataDir).created
-    service = await createAdminService({
+    return createAdminService({
       store, auditLink: auditLinker(), operations: adminOperations(store), clock: () => new Date(),
       tokenHash: () => readAdminTokenHash(options.dataDir), credential, clientCaPem, listen, version: readPackageVersion(),
       onEvent: (event) => onEvent(describeAdminEvent(event)),
     })
-  } catch (error) {
-    await store.close()
-    throw error
-  }
-  console.log(JSON.stringify({ role: 'admin', host: service.host, port: service.port, tokenCreated: token !== undefined }))
-  // The only time the token exists in clear: the data directory keeps its hash.
-  if (token !== undefined) console.log(`admin token (shown once): ${token}`)
-  await stopped()
-  await service.close()
-  await store.close()
+  }, (service) => [
+    readyLine('admin', service, { tokenCreated: token !== undefined }),
+    // The only time the token exists in clear: the data directory keeps its hash.
+    ...(token === undefined ? [] : [`admin token (shown once): ${token}`]),
+  ])
 }
 
 /** Adds `admin` under `m2msec serve`. */

@@ -13,6 +13,7 @@ import type { Command } from 'commander'
 import { createCseService } from '../../services/cse/index.js'
 import { addLogLevelOption, serveEventSink } from '../observability/serve-log.js'
 import { parseListen, UsageError } from '../options.js'
+import { readyLine, serveUntilStopped } from '../serve-lifecycle.js'
 
 interface ServeCseOptions {
   readonly cseId: string
@@ -40,17 +41,7 @@ async function serveCse(options: ServeCseOptions): Promise<void> {
     ...(options.allowAnyInterface === true ? { allowAnyInterface: true } : {}),
     onEvent: serveEventSink('cse', options),
   })
-  console.log(JSON.stringify({ role: 'cse', host: service.host, port: service.port, cseId: service.config.cseId, cseBaseName: service.config.cseBaseName, spId: service.config.spId }))
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop)
-      process.off('SIGINT', stop)
-      resolve()
-    }
-    process.on('SIGTERM', stop)
-    process.on('SIGINT', stop)
-  })
-  await service.close()
+  await serveUntilStopped(service, [readyLine('cse', service, { cseId: service.config.cseId, cseBaseName: service.config.cseBaseName, spId: service.config.spId })])
 }
 
 /** Adds `cse` under `m2msec serve`. */

@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { createGatewayService, type GatewayConfig, type KeyServerLink } from '../../services/gateway/index.js'
-import { openDataDirectoryStore } from '../../store/index.js'
 import { addLogLevelOption, serveEventSink } from '../observability/serve-log.js'
 import { collect, parseListen, UsageError } from '../options.js'
+import { readyLine, serveOnStore } from '../serve-lifecycle.js'
 
 interface ServeGatewayOptions {
   readonly dataDir: string
@@ -80,30 +80,12 @@ async function serveGateway(o: ServeGatewayOptions): Promise<void> {
   const config = buildConfig(o, read)
   const onEvent = serveEventSink('gateway', o)
   const credential = o.cert !== undefined && o.key !== undefined ? { certPem: read(o.cert), keyPem: read(o.key) } : undefined
-  const store = await openDataDirectoryStore({ dataDir: o.dataDir, create: true })
-  let service
-  try {
-    service = await createGatewayService({
-      store, config, listen, clientTrustAnchors: o.clientCa.map(read), ...(credential ? { credential } : {}),
-      onEvent,
-    })
-  } catch (error) {
-    await store.close()
-    throw error
-  }
-  const running = service
-  console.log(JSON.stringify({ role: 'gateway', host: running.host, port: running.port, fqdn: o.fqdn.toLowerCase(), cseId: o.cseId, saefs: Object.keys(config.saefs), ...(running.sa2Url === undefined ? {} : { sa2Url: running.sa2Url }) }))
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop)
-      process.off('SIGINT', stop)
-      resolve()
-    }
-    process.on('SIGTERM', stop)
-    process.on('SIGINT', stop)
-  })
-  await running.close()
-  await store.close()
+  await serveOnStore(o.dataDir, (store) => createGatewayService({
+    store, config, listen, clientTrustAnchors: o.clientCa.map(read), ...(credential ? { credential } : {}),
+    onEvent,
+  }), (service) => [readyLine('gateway', service, {
+    fqdn: o.fqdn.toLowerCase(), cseId: o.cseId, saefs: Object.keys(config.saefs), ...(service.sa2Url === undefined ? {} : { sa2Url: service.sa2Url }),
+  })])
 }
 
 /** Adds `gateway` under `m2msec serve`. */

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
 import { createMafService } from '../../services/maf/index.js'
-import { openDataDirectoryStore } from '../../store/index.js'
 import { addLogLevelOption, serveEventSink } from '../observability/serve-log.js'
 import { collect, parseListen, UsageError } from '../options.js'
+import { readyLine, serveOnStore } from '../serve-lifecycle.js'
 
 interface ServeMafOptions {
   readonly dataDir: string
@@ -27,8 +27,6 @@ interface ServeMafOptions {
   readonly registrationLifetimeDays: string
   readonly logLevel: string
 }
-
-
 
 function positive(text: string, what: string): number {
   const n = Number(text)
@@ -60,27 +58,8 @@ async function serveMaf(options: ServeMafOptions): Promise<void> {
   }
   const credential = { certPem: read(options.cert), keyPem: read(options.key) }
   const clientTrustAnchors = options.clientCa.map(read)
-  const store = await openDataDirectoryStore({ dataDir: options.dataDir, create: true })
-  let service
-  try {
-    service = await createMafService({ store, config, credential, clientTrustAnchors, listen, onEvent })
-  } catch (error) {
-    await store.close()
-    throw error
-  }
-  const running = service
-  console.log(JSON.stringify({ role: 'maf', host: running.host, port: running.port, fqdn: options.fqdn.toLowerCase(), ...(mef ? { mefFqdn: mef.fqdn.toLowerCase() } : {}) }))
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop)
-      process.off('SIGINT', stop)
-      resolve()
-    }
-    process.on('SIGTERM', stop)
-    process.on('SIGINT', stop)
-  })
-  await running.close()
-  await store.close()
+  await serveOnStore(options.dataDir, (store) => createMafService({ store, config, credential, clientTrustAnchors, listen, onEvent }),
+    (service) => [readyLine('maf', service, { fqdn: options.fqdn.toLowerCase(), ...(mef ? { mefFqdn: mef.fqdn.toLowerCase() } : {}) })])
 }
 
 /** Adds `maf` under `m2msec serve`. */

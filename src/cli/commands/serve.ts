@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { TARGET_KEY_MODES, type TargetKeyMode } from '../../core/index.js'
 import { createMefService, type MefTargetConfig } from '../../services/mef/index.js'
-import { openDataDirectoryStore } from '../../store/index.js'
 import { addLogLevelOption, serveEventSink } from '../observability/serve-log.js'
 import { collect, parseListen, UsageError } from '../options.js'
+import { readyLine, serveOnStore } from '../serve-lifecycle.js'
 
 const DEFAULT_MAX_KEY_LIFETIME_MS = 30 * 24 * 3_600_000
 
@@ -28,8 +28,6 @@ interface ServeMefOptions {
   readonly logLevel: string
 }
 
-
-
 /** `fqdn=originatorId[,originatorId…]`. */
 export function parseTargetOption(text: string): MefTargetConfig {
   const eq = text.indexOf('=')
@@ -44,36 +42,16 @@ async function serveMef(options: ServeMefOptions): Promise<void> {
   const targets = options.target.map(parseTargetOption)
   const onEvent = serveEventSink('mef', options)
   const read = (path: string): string => readFileSync(path, 'utf8')
-  const store = await openDataDirectoryStore({ dataDir: options.dataDir, create: true })
-  let service
-  try {
-    service = await createMefService({
-      store,
-      config: { fqdn: options.fqdn, targetKeyMode: options.mode as TargetKeyMode, maxKeyLifetimeMs: Number(options.maxKeyLifetimeDays) * 86_400_000 || DEFAULT_MAX_KEY_LIFETIME_MS },
-      credential: { certPem: read(options.cert), keyPem: read(options.key) },
-      enroleeTrustAnchors: options.enroleeCa.map(read),
-      targets,
-      targetTrustAnchors: options.targetCa.map(read),
-      listen,
-      onEvent,
-    })
-  } catch (error) {
-    await store.close()
-    throw error
-  }
-  const running = service
-  console.log(JSON.stringify({ role: 'mef', host: running.host, port: running.port, fqdn: options.fqdn.toLowerCase(), mode: options.mode }))
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop)
-      process.off('SIGINT', stop)
-      resolve()
-    }
-    process.on('SIGTERM', stop)
-    process.on('SIGINT', stop)
-  })
-  await running.close()
-  await store.close()
+  await serveOnStore(options.dataDir, (store) => createMefService({
+    store,
+    config: { fqdn: options.fqdn, targetKeyMode: options.mode as TargetKeyMode, maxKeyLifetimeMs: Number(options.maxKeyLifetimeDays) * 86_400_000 || DEFAULT_MAX_KEY_LIFETIME_MS },
+    credential: { certPem: read(options.cert), keyPem: read(options.key) },
+    enroleeTrustAnchors: options.enroleeCa.map(read),
+    targets,
+    targetTrustAnchors: options.targetCa.map(read),
+    listen,
+    onEvent,
+  }), (service) => [readyLine('mef', service, { fqdn: options.fqdn.toLowerCase(), mode: options.mode })])
 }
 
 /** Adds `serve` with its `mef` subcommand; returns `serve` so other roles add theirs. */
