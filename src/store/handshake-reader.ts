@@ -33,12 +33,20 @@ export interface HandshakeReader {
 }
 
 export function handshakeReader(ctx: RepoContext): HandshakeReader {
+  // Built once per reader, not per call: the reader serves every handshake (issue 7 bench), and a
+  // repo keeps state per database handle, such as the PSK lookup's compiled query.
+  const psk = pskCredentialRepo(ctx)
+  const enrolments = enrolmentRepo(ctx)
+  const keyRegistrations = keyRegistrationRepo(ctx)
+  const enrolees = enroleeRepo(ctx)
+  const bindings = identityBindingRepo(ctx)
+  const appRules = appRuleRepo(ctx)
   return {
-    findPskByIdentity: (usage, identity, now) => pskCredentialRepo(ctx).find(usage, identity, now),
-    findEnrolment: (keId, now) => enrolmentRepo(ctx).find(keId, now),
-    findKeyRegistration: (fqdn, relative, now) => keyRegistrationRepo(ctx).find(fqdn, relative, now),
-    findEnroleeByCredential: (kind, identity) => enroleeRepo(ctx).findByCredential(kind, identity),
-    findIdentityBinding: (credentialId, now) => identityBindingRepo(ctx).find(credentialId, now),
-    listAppRules: () => appRuleRepo(ctx).list(),
+    findPskByIdentity: (usage, identity, now) => psk.find(usage, identity, now),
+    findEnrolment: (keId, now) => enrolments.find(keId, now),
+    findKeyRegistration: (fqdn, relative, now) => keyRegistrations.find(fqdn, relative, now),
+    findEnroleeByCredential: (kind, identity) => enrolees.findByCredential(kind, identity),
+    findIdentityBinding: (credentialId, now) => bindings.find(credentialId, now),
+    listAppRules: () => appRules.list(),
   }
 }

@@ -67,10 +67,13 @@ export const createPskSaef: SaefFactory = (deps, rawConfig): Saef => {
   }
   const lookup = async (identity: string): Promise<SaefOutcome | undefined> => {
     const found = await deps.store.reader.findPskByIdentity('saef', identity, deps.now())
+    if (!found.ok) return found.refusal === 'unknown-identity' ? undefined : { ok: false, refusal: found.refusal }
+    const row = found.credential
     // A fetched Kpsa past the gateway's cap counts as not held: the MEF is asked again (D-191).
-    if (found.ok && (await dropIfPastCap(deps, found.credential))) return undefined
-    if (found.ok) return outcomeOfRow('psk', found.credential, credentialIdOf(identity), deps.fetchedKeyMaxAgeMs)
-    return found.refusal === 'unknown-identity' ? undefined : { ok: false, refusal: found.refusal }
+    // Configured rows have no cap: the hot path skips the extra await.
+    if (row.owner.kind === 'retrieved' && (await dropIfPastCap(deps, row))) return undefined
+    // The fallback Credential-ID is parsed only for rows stored without one.
+    return outcomeOfRow('psk', row, row.credentialId ?? credentialIdOf(identity), deps.fetchedKeyMaxAgeMs)
   }
   return {
     name: 'psk',
