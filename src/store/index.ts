@@ -1,5 +1,7 @@
 /** Public surface of the store layer: services import from here only (STYLE.md §3). */
 export { openStore } from './open-store.js'
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, pageOf, pageRequest } from './page.js'
+export type { Page, PageOptions, PageRequest } from './page.js'
 export type { StoreConfig, StoreOptions } from './open-store.js'
 export type { Store, StoreTx } from './store.js'
 export type { HandshakeReader } from './handshake-reader.js'

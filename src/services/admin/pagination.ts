@@ -4,11 +4,12 @@
  * page. The cursor the client sees is the operation's own cursor in base64url: opaque, URL-safe,
  * and a cursor that was not produced by us fails to decode into the same text (400 `cursor`).
  */
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../store/index.js'
 import { invalidRequest } from './errors.js'
 import type { AdminPage, AdminPageQuery } from './operations.js'
 
-export const DEFAULT_LIMIT = 100
-export const MAX_LIMIT = 1000
+export const DEFAULT_LIMIT = DEFAULT_PAGE_LIMIT
+export const MAX_LIMIT = MAX_PAGE_LIMIT
 
 export const PAGE_QUERY_PROPERTIES = {
   limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
@@ -45,9 +46,5 @@ export function pageBody(page: AdminPage): { readonly items: readonly unknown[];
   return { items: page.items, nextCursor: page.nextCursor === undefined ? null : encodeCursor(page.nextCursor) }
 }
 
-/** A page of `rows` fetched with limit + 1. */
-export function pageOf<T>(rows: readonly T[], limit: number, keyOf: (row: T) => string): { readonly items: readonly T[]; readonly nextCursor?: string } {
-  const items = rows.slice(0, limit)
-  const last = items.at(-1)
-  return rows.length > limit && last !== undefined ? { items, nextCursor: keyOf(last) } : { items }
-}
+/** The store's keyset page of rows fetched with limit + 1 (src/store/page.ts). */
+export { pageOf } from '../../store/index.js'

@@ -2,35 +2,20 @@
  * Read-only operator views: `listEnrolees` (paginated by enrolee reference) and `showEnrolee`
  * (one enrolee with its current enrolments). Metadata only; no key is ever opened.
  */
-import type { Store } from '../../../store/index.js'
+import { pageOf, pageRequest, type Page, type PageOptions, type Store } from '../../../store/index.js'
 import { invalidField } from './errors.js'
 import { enroleeView, enrolmentView } from './enrolee-view.js'
 import type { EnroleeView, EnrolmentView } from './enrolee-view.js'
 import { operatorError, resolveEnrolee } from './operator-context.js'
 
-export interface PageOptions {
-  /** `nextCursor` of the previous page; absent for the first page. */
-  readonly cursor?: string
-  /** 1–1000, default 100. */
-  readonly limit?: number
-}
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../../store/index.js'
+export type { Page, PageOptions } from '../../../store/index.js'
 
-export interface Page<T> {
-  readonly items: readonly T[]
-  /** Present when more items follow; pass it back as `cursor`. */
-  readonly nextCursor?: string
-}
-
-export const DEFAULT_PAGE_LIMIT = 100
-export const MAX_PAGE_LIMIT = 1000
-const CURSOR_RE = /^[\x21-\x7e ]{1,600}$/
-
-/** @throws OperatorError M2MSEC_ENROLEE_INVALID (field `limit` / `cursor`). */
+/** The store's keyset paging (src/store/page.ts), a bad limit or cursor reported as an enrolee input error. @throws OperatorError M2MSEC_ENROLEE_INVALID (field `limit` / `cursor`). */
 export function checkPage(options: PageOptions): { readonly cursor?: string; readonly limit: number } {
-  const limit = options.limit ?? DEFAULT_PAGE_LIMIT
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw invalidField('limit', `must be an integer from 1 to ${MAX_PAGE_LIMIT}`)
-  if (options.cursor !== undefined && !CURSOR_RE.test(options.cursor)) throw invalidField('cursor', 'is not a cursor returned by a previous page')
-  return { limit, ...(options.cursor === undefined ? {} : { cursor: options.cursor }) }
+  const request = pageRequest(options)
+  if (!request.ok) throw invalidField(request.field, request.problem)
+  return request
 }
 
 /**
@@ -40,9 +25,8 @@ export function checkPage(options: PageOptions): { readonly cursor?: string; rea
 export async function listEnrolees(store: Store, options: PageOptions = {}): Promise<Page<EnroleeView>> {
   const { cursor, limit } = checkPage(options)
   const rows = await store.transaction((tx) => tx.enrolees.list({ limit: limit + 1, ...(cursor === undefined ? {} : { afterRef: cursor }) }))
-  const items = rows.slice(0, limit).map(enroleeView)
-  const last = items.at(-1)
-  return rows.length > limit && last !== undefined ? { items, nextCursor: last.enroleeRef } : { items }
+  const page = pageOf(rows, limit, (row) => row.enroleeRef)
+  return { ...page, items: page.items.map(enroleeView) }
 }
 
 export interface EnroleeDetails {
