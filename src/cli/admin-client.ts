@@ -20,6 +20,7 @@ import { checkServerIdentity } from 'node:tls'
 import type { Command } from 'commander'
 import type { ErrorKind } from '../core/index.js'
 import { CliError, CliRemoteError } from './errors.js'
+import { UsageError } from './options.js'
 import { ENDPOINTS_FILE } from './up/endpoints-file.js'
 
 export const ADMIN_URL_ENV = 'M2MSEC_ADMIN_URL'
@@ -61,6 +62,8 @@ export function addServerOptions(command: Command): Command {
 
 /** A path segment: a selector or identifier as one segment, whatever characters it holds. */
 export function segment(text: string): string {
+  // `.` and `..` survive encodeURIComponent and URL resolution collapses them into another route.
+  if (text === '' || text === '.' || text === '..') throw new UsageError(`'${text}' cannot name a resource`)
   return encodeURIComponent(text)
 }
 

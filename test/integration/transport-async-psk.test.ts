@@ -251,3 +251,24 @@ test('close() cuts connections a peer keeps open once its bound has passed', { t
   assert.ok(Date.now() - started < 5000, 'close() returned after its bound, not when the peer chose to leave')
   assert.equal(await listener.getConnections(), 0)
 })
+
+test('a connection listener that throws closes that connection and leaves the server serving the next one', async (t) => {
+  const { server, port } = await start<string>(t, async () => ({ key: KEY, binding: 'b' }))
+  let calls = 0
+  server.on('connection', () => {
+    calls++
+    if (calls === 1) throw new Error('a listener bug')
+  })
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
+  process.on('unhandledRejection', onUnhandled)
+  t.after(() => process.off('unhandledRejection', onUnhandled))
+  const first = await connectPsk({ port, servername: SNI, identity: 'dev-1', key: KEY })
+  await once(first, 'close')
+  const second = await connectPsk({ port, servername: SNI, identity: 'dev-2', key: KEY })
+  t.after(() => second.destroy())
+  while (calls < 2) await new Promise((r) => setImmediate(r))
+  assert.equal(second.destroyed, false, 'the next connection is served')
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(unhandled, [])
+})

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import type { ServerOptions } from 'node:https'
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { fastifySwagger } from '@fastify/swagger'
-import { notFound, unauthenticated } from './errors.js'
+import { AdminError, notFound, unauthenticated } from './errors.js'
 import { errorReply, requestError } from './http-status.js'
 import { authenticate, type AdminCredentials } from './operator-auth.js'
 import type { AdminDeps, AdminRoute } from './route.js'
@@ -90,7 +90,15 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
     state.set(request, entry)
     reply.header('x-request-id', request.id)
     if (publicRoutes.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return
-    const actor = authenticate(request.headers.authorization, request.raw.socket, options)
+    let actor: string | undefined
+    try {
+      actor = authenticate(request.headers.authorization, request.raw.socket, options)
+    } catch (error) {
+      // An unusable token file fails closed; its detail (a server path) goes to the log, not to a caller who is not yet authenticated.
+      options.onEvent?.({ type: 'request-failed', requestId: request.id, status: 503, error })
+      const answer = errorReply(new AdminError('M2MSEC_ADMIN_INTERNAL', 'unavailable', 'admin credentials cannot be checked right now'), request.id)
+      return reply.code(answer.status).type('application/json').send(answer.body)
+    }
     if (actor === undefined) throw unauthenticated()
     entry.actor = actor
   })

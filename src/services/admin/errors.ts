@@ -19,6 +19,8 @@ export type AdminErrorCode =
   | 'M2MSEC_ADMIN_TOKEN_FILE_INVALID'
   /** An unexpected failure inside a request (the detail goes to the request-failed event, not the client). */
   | 'M2MSEC_ADMIN_INTERNAL'
+  /** A bulk import is still running on this admin instance: one at a time (D-156). */
+  | 'M2MSEC_ADMIN_IMPORT_BUSY'
 
 export class AdminError extends M2mSecError<AdminErrorCode> {
   /** The request field at fault (`limit`, `body.kpm`, …). */

@@ -24,6 +24,8 @@ export interface ImportJob {
 
 export interface ImportJobs {
   start(prepared: PreparedImport, now: Date): ImportJob
+  /** Whether an import is running: one at a time, since parsing and validating a file holds the event loop every role of `up` shares. */
+  busy(): boolean
   get(id: string): ImportJob | undefined
   /** Resolves when every running job has finished (shutdown waits for it, bounded by the caller). */
   settled(): Promise<void>
@@ -41,6 +43,7 @@ export function importJobs(): ImportJobs {
     }
   }
   return {
+    busy: () => running.size > 0,
     start(prepared, now) {
       const job: ImportJob = { id: `imp${randomBytes(8).toString('hex').toUpperCase()}`, state: 'running', total: prepared.total, processed: 0, added: 0, rejected: [], startedAt: now }
       jobs.set(job.id, job)

@@ -113,7 +113,8 @@ export function createGatewayAudit(options: GatewayAuditOptions): GatewayAudit {
     }
   }
   const kick = (): void => {
-    writing ??= writeAll().finally(() => {
+    // writeAll reports failures through onError; a sink that throws must not crash the gateway.
+    writing ??= writeAll().catch(() => undefined).finally(() => {
       writing = undefined
       if (queue.length > 0) kick()
     })

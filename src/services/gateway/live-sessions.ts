@@ -294,7 +294,8 @@ export function startSessionGuard(options: SessionGuardOptions): SessionGuard {
     // A slow store must not pile runs up: skip a tick while the previous run goes on.
     if (running || live.size === 0) return
     running = true
-    void recheck().finally(() => (running = false))
+    // recheck reports what it cuts or cannot read; a throwing sink must not crash the gateway from a timer.
+    void recheck().catch(() => undefined).finally(() => (running = false))
   }, options.recheckMs ?? DEFAULT_SESSION_RECHECK_MS)
   interval.unref()
   return {

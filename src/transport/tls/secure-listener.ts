@@ -194,7 +194,9 @@ export class SecureListener<B> extends EventEmitter {
           if (failure.code === 'M2MSEC_TLS_RESOLVE_FAILED' && !controller.signal.aborted) this.emit('resolveError', failure.cause, info())
           fail(failure)
         },
-      )
+      // A 'connection' or 'handshake' listener that throws must not become an unhandled rejection
+      // that takes the whole server down: the connection it could not take over is closed instead.
+      ).catch(() => tls.destroy())
     })
     tls.once('close', () => {
       clearTimeout(timer)

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import test from 'node:test'
-import { ADMIN_TOKEN_ENV, adminListAll, adminRequest, adminServerFrom, type AdminServer } from '../../../src/cli/admin-client.js'
+import { ADMIN_TOKEN_ENV, adminListAll, adminRequest, adminServerFrom, segment, type AdminServer } from '../../../src/cli/admin-client.js'
 import { CliError, CliRemoteError } from '../../../src/cli/errors.js'
 import { createTestPki, tempDir, type Pem } from '../../support/tls-fixtures.js'
 
@@ -150,4 +150,9 @@ test('adminServerFrom takes the CA and the admin FQDN from endpoints.json when t
   assert.equal(local?.ca, 'CA-PEM')
   const other = adminServerFrom({ dataDir: dir.path, server: 'https://admin.example.net:4443' }, { [ADMIN_TOKEN_ENV]: TOKEN })
   assert.equal(other?.fqdn, 'admin.example.net')
+})
+
+test('segment encodes one path segment and refuses the dot segments URL resolution would collapse into another route', () => {
+  assert.equal(segment('dev 1@psk/x'), 'dev%201%40psk%2Fx')
+  for (const bad of ['', '.', '..']) assert.throws(() => segment(bad), { name: 'UsageError' }, JSON.stringify(bad))
 })

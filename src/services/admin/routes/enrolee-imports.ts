@@ -4,12 +4,12 @@
  * content is parsed as a whole before the job starts, so a malformed file is a 400 and writes
  * nothing; bad rows are reported in `rejected` and never stop the others.
  */
-import { notFound } from '../errors.js'
+import { AdminError, notFound } from '../errors.js'
 import { importJobView } from '../import-jobs.js'
 import { responses, stringParam, writeContext, type AdminRoute } from '../route.js'
 
 /** The import content may be large (thousands of rows, PEM trust anchors). */
-export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024
+export const IMPORT_BODY_LIMIT = 16 * 1024 * 1024
 
 const JOB_SCHEMA = {
   type: 'object', required: ['id', 'state', 'total', 'processed', 'added', 'rejected'], additionalProperties: true,
@@ -33,6 +33,8 @@ export const ENROLEE_IMPORT_ROUTES: readonly AdminRoute[] = [
     },
     async handle(request, deps) {
       const body = request.body as { readonly format: 'csv' | 'json'; readonly content: string }
+      // Checked before the content is parsed: a second large file would hold the shared event loop again (D-156).
+      if (deps.jobs.busy()) throw new AdminError('M2MSEC_ADMIN_IMPORT_BUSY', 'conflict', 'another enrolee import is still running here; poll it and try again when it is done')
       const context = writeContext(request, deps)
       const job = deps.jobs.start(deps.operations.prepareImport(body.format, body.content, context), context.now)
       return { status: 202, body: importJobView(job) }

@@ -78,8 +78,13 @@ function parseCsvRows(text: string): ImportRow[] {
   const [header, ...records] = parsed.records
   if (header === undefined) throw malformed('the CSV file is empty (a header line is required)')
   const names = header.fields.map((f) => f.trim())
-  const unknown = names.find((n) => !isColumn(n))
-  if (unknown !== undefined) throw malformed(`unknown CSV column ${JSON.stringify(unknown)} (known: ${Object.keys(CSV_COLUMNS).join(', ')})`)
+  const unknown = names.findIndex((n) => !isColumn(n))
+  if (unknown >= 0) {
+    // A file without its header line puts a data row here, Kpm included: name the column, echo it only when it looks like a column name.
+    const name = names[unknown] ?? ''
+    const shown = /^[a-z_]{1,32}$/.test(name) ? ` ${JSON.stringify(name)}` : ''
+    throw malformed(`unknown CSV column ${unknown + 1}${shown} of the header line (known: ${Object.keys(CSV_COLUMNS).join(', ')})`)
+  }
   const columns = names.filter(isColumn)
   const repeated = columns.find((c, i) => columns.indexOf(c) !== i)
   if (repeated !== undefined) throw malformed(`CSV column ${repeated} appears twice`)

@@ -21,7 +21,7 @@ export interface AdminHarness {
   call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; headers: Record<string, unknown>; text: string }>
 }
 
-export async function adminHarness(t: { after: (fn: () => Promise<void>) => void }, options: { metrics?: boolean } = {}): Promise<AdminHarness> {
+export async function adminHarness(t: { after: (fn: () => Promise<void>) => void }, options: { metrics?: boolean; tokenHash?: () => string } = {}): Promise<AdminHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'm2msec-admin-'))
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, { sealer: createTestSealer() })
   const token = generateAdminToken()
@@ -29,7 +29,7 @@ export async function adminHarness(t: { after: (fn: () => Promise<void>) => void
   const bodies: string[] = []
   const app = await buildAdminApp({
     store, operations: adminOperations(store), auditLink: auditLinker(), jobs: importJobs(), clock: () => new Date(),
-    tokenHash: () => adminTokenHash(token), onEvent: (e) => events.push(e),
+    tokenHash: options.tokenHash ?? (() => adminTokenHash(token)), onEvent: (e) => events.push(e),
     ...(options.metrics === true ? { metrics: { render: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'm2msec_up 1\n' }) } } : {}),
   })
   await app.ready()

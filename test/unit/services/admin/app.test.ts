@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { fromHex } from '../../../../src/core/index.js'
-import { ADMIN_ROUTES } from '../../../../src/services/admin/index.js'
+import { ADMIN_ROUTES, AdminError } from '../../../../src/services/admin/index.js'
 import { assertNoSecrets } from '../../../support/mef-process.js'
 import { adminHarness, KPM_HEX, KPSA_HEX, kpmId, type AdminHarness } from './admin-fixtures.js'
 
@@ -191,6 +191,37 @@ test('bulk import: 202 with a job id, progress until done, bad rows rejected wit
   assert.equal(errorOf(badFormat).field, 'format')
   assert.equal(page(await h.call('GET', '/v1/enrolees')).items.length, 2)
   assert.equal((await h.call('GET', '/v1/enrolee-imports/impNOPE')).status, 404)
+})
+
+test('bulk import: one at a time per admin instance; a second while the first runs is 409 and parses nothing', async (t) => {
+  const h = await adminHarness(t)
+  const rows = Array.from({ length: 500 }, (_, i) => ({ kpmId: kpmId(1000 + i), kpm: KPM_HEX, enrolmentExpiry: '1d' }))
+  const first = await h.call('POST', '/v1/enrolee-imports', { format: 'json', content: JSON.stringify(rows) })
+  assert.equal(first.status, 202, first.text)
+  const second = await h.call('POST', '/v1/enrolee-imports', { format: 'json', content: '{"not":"parsed"}' })
+  assert.equal(second.status, 409, second.text)
+  assert.equal(errorOf(second).code, 'M2MSEC_ADMIN_IMPORT_BUSY')
+  const id = String((first.json as Json).id)
+  let job = first.json as Json
+  for (let i = 0; i < 2000 && job.state === 'running'; i++) {
+    await new Promise((done) => setTimeout(done, 5))
+    job = (await h.call('GET', `/v1/enrolee-imports/${id}`)).json as Json
+  }
+  assert.equal(job.state, 'done')
+  const third = await h.call('POST', '/v1/enrolee-imports', { format: 'json', content: '[]' })
+  assert.notEqual(third.status, 409, 'a finished import frees the slot')
+})
+
+test('an unusable token file fails closed with a 503 that names no server path; the detail goes to the request-failed event', async (t) => {
+  const path = '/srv/m2msec/data/admin-token.sha256'
+  const h = await adminHarness(t, { tokenHash: () => { throw new AdminError('M2MSEC_ADMIN_TOKEN_FILE_INVALID', 'internal', `${path}: readable by group or others`) } })
+  const answer = await h.call('GET', '/v1/rules')
+  assert.equal(answer.status, 503)
+  assert.equal(errorOf(answer).code, 'M2MSEC_ADMIN_INTERNAL')
+  assert.ok(!answer.text.includes(path), answer.text)
+  const failed = h.events.find((e) => e.type === 'request-failed')
+  assert.equal((failed as { error?: { code?: string } } | undefined)?.error?.code, 'M2MSEC_ADMIN_TOKEN_FILE_INVALID')
+  assert.equal((await h.call('GET', '/health', undefined, {})).status, 200, 'public routes still answer')
 })
 
 test('enrolments: listed for all and for one enrolee, metadata only, paged', async (t) => {

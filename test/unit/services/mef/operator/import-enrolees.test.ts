@@ -129,3 +129,16 @@ test('JSON import reports the line each element starts on; malformed files are r
   const csvRows = parseImportFile(`${HEADER}\n"a,b",x\n`, 'csv')
   assert.equal(csvRows[0]?.error?.code, 'M2MSEC_ENROLEE_INVALID')
 })
+
+test('a CSV without its header line is refused without echoing the data row (a Kpm) back', () => {
+  const kpm = 'DEADBEEF0011223344556677DEADBEEF'
+  const text = `${kpm},dev-1@mef.example.com,30d\r\n`
+  assert.throws(() => parseImportFile(text, 'csv'), (error: unknown) => {
+    assert.ok(error instanceof Error)
+    assert.equal((error as { code?: string }).code, 'M2MSEC_ENROLEE_IMPORT_MALFORMED')
+    assert.match(error.message, /unknown CSV column 1 of the header line/)
+    assert.ok(!error.message.includes(kpm), error.message)
+    return true
+  })
+  assert.throws(() => parseImportFile('kpm_id,kpm,enrolment_expiry,colour\r\n', 'csv'), /unknown CSV column 4 "colour"/, 'a real column name is still named')
+})
