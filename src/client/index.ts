@@ -25,6 +25,6 @@ export { CREDENTIAL_FILE_FORMAT, CREDENTIAL_FILE_VERSION, readCredentialFile, wr
 export type { DeviceCredential, DeviceHandshake, StoredMefKey, WriteCredentialOptions } from './credential-file.js'
 export { readPrivateFile, writePrivateFile } from './private-file.js'
 export { EntityASession, connectEntityA } from './entity-a.js'
-export type { AeRegistration, EntityACredential, EntityAOptions, EntityARequest } from './entity-a.js'
+export type { AeRegistration, EntityACredential, EntityAOptions, EntityAReconnect, EntityARequest } from './entity-a.js'
 export { serveSa2 } from './sa2-server.js'
 export type { Sa2Server, Sa2ServerOptions } from './sa2-server.js'

@@ -98,6 +98,8 @@ export interface GatewayServiceOptions {
   readonly clock?: () => Date
   readonly onEvent?: (event: GatewayServiceEvent) => void
   readonly handshakeTimeoutMs?: number
+  /** How long an idle SA1 connection is kept; default SECURE_IDLE_TIMEOUT_MS (2 min). */
+  readonly idleTimeoutMs?: number
   /** Replace the MEF / MAF clients (tests). */
   readonly kpsaFetcher?: KpsaFetcher
   readonly kcRetriever?: KcRetriever
@@ -352,7 +354,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
       ...(p === undefined ? {} : { op: p.op, to: p.to, ...(p.fr === undefined ? {} : { fr: p.fr }), rqi: p.rqi }),
     })
   }
-  const http = createSecureHttpServer(listener, (req, res) => void serve(req, res))
+  const http = createSecureHttpServer(listener, (req, res) => void serve(req, res), options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs })
   let address
   try {
     address = await listener.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1')
