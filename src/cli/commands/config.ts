@@ -71,6 +71,7 @@ function show(flags: UpFlags): void {
   process.stdout.write(stringify({
     dataDir: config.dataDir, host: config.host, roles: [...config.roles], ports: Object.fromEntries(config.ports),
     targetKeyMode: config.targetKeyMode, log: { level: config.log.level },
+    gateway: { upstream: { ...(config.gateway.upstream ?? {}), timeoutMs: config.gateway.upstreamTimeoutMs } },
   }))
 }
 

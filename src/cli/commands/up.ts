@@ -55,6 +55,8 @@ async function up(options: UpCliOptions): Promise<void> {
     ports: config.ports,
     targetKeyMode: config.targetKeyMode,
     roles: UP_ROLES.filter((role) => config.roles.includes(role.name)),
+    // gateway.upstream: the gateway fronts an outside CSE, whose CSE-ID its certificate and MEF target carry (D-178).
+    config: { gateway: config.gateway },
     stopped: stopSignal(),
     // --demo: the demo walk runs in this process once every role listens; up keeps running whatever its result (D-182).
     print: options.demo === true

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { LineCounter, parseDocument } from 'yaml'
 import type { ConfigProblem, ConfigSource } from './config-error.js'
-import { keyName, type ConfigKey } from './config-keys.js'
+import { envName, keyName, type ConfigKey } from './config-keys.js'
 import { nearest, type LayerValidator } from './config-schema.js'
 
 export type Layer = Readonly<Record<string, unknown>>
@@ -87,9 +87,14 @@ export function fileLayer(path: string, display: string, keys: readonly ConfigKe
   return { layer: value as Layer, sources: setKeys(keys, value, source), problems: [], warnings: [] }
 }
 
-/** Prefixes that belong to configuration sections: an unknown name under them is a typo, refused. */
+/**
+ * Prefixes that belong to configuration sections, at every depth (`M2MSEC_GATEWAY_`,
+ * `M2MSEC_GATEWAY_UPSTREAM_`): an unknown name under them is a typo, refused. Built from the
+ * section path, not by cutting the variable at its last `_`, which would split a camelCase leaf
+ * (`cseBaseName` → `…_CSE_BASE_NAME`).
+ */
 function sectionPrefixes(keys: readonly ConfigKey[]): string[] {
-  return [...new Set(keys.filter((k) => k.path.length > 1).map((k) => `${k.env.slice(0, k.env.lastIndexOf('_'))}_`))]
+  return [...new Set(keys.flatMap((k) => k.path.slice(0, -1).map((_, i) => `${envName(k.path.slice(0, i + 1))}_`)))]
 }
 
 /**
@@ -133,10 +138,16 @@ export interface UpFlags {
   readonly port?: readonly string[]
   readonly mode?: string
   readonly logLevel?: string
+  readonly gatewayUpstream?: string
+  readonly gatewayUpstreamCseId?: string
+  readonly gatewayUpstreamCseBaseName?: string
+  readonly gatewayUpstreamTimeoutMs?: string
 }
 
 const FLAG_OF: Readonly<Record<string, keyof UpFlags>> = {
   dataDir: 'dataDir', host: 'host', roles: 'roles', targetKeyMode: 'mode', 'log.level': 'logLevel',
+  'gateway.upstream.url': 'gatewayUpstream', 'gateway.upstream.cseId': 'gatewayUpstreamCseId',
+  'gateway.upstream.cseBaseName': 'gatewayUpstreamCseBaseName', 'gateway.upstream.timeoutMs': 'gatewayUpstreamTimeoutMs',
 }
 
 /** The flags as a layer; `--port role=port` (repeatable) sets `ports.<role>`. */

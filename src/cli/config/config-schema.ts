@@ -96,17 +96,32 @@ export interface LayerValidator {
   (value: unknown): SchemaProblem[]
 }
 
-/** Compiles the layer schema once. */
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let node = value
+  for (const part of path) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, part)) return undefined
+    node = (node as Record<string, unknown>)[part]
+  }
+  return node
+}
+
+/** Compiles the layer schema once; a key with an `accepts` check is checked too when the schema found nothing wrong with it. */
 export function layerValidator(keys: readonly ConfigKey[]): LayerValidator {
   const root = tree(keys)
   const ajv = new Ajv({ allErrors: true, strict: true })
   const validate: ValidateFunction = ajv.compile(schemaOf(root))
+  const checked = keys.filter((k) => k.accepts !== undefined)
   return (value) => {
-    if (validate(value)) return []
     const problems = new Map<string, SchemaProblem>()
-    for (const error of validate.errors ?? []) {
-      const problem = problemOf(root, error)
-      if (!problems.has(problem.key)) problems.set(problem.key, problem)
+    if (!validate(value)) {
+      for (const error of validate.errors ?? []) {
+        const problem = problemOf(root, error)
+        if (!problems.has(problem.key)) problems.set(problem.key, problem)
+      }
+    }
+    for (const k of checked) {
+      const v = valueAt(value, k.path)
+      if (v !== undefined && !problems.has(keyName(k.path)) && k.accepts?.(v) !== true) problems.set(keyName(k.path), { key: keyName(k.path), why: k.why })
     }
     return [...problems.values()]
   }

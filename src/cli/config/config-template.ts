@@ -49,6 +49,48 @@ function defaults(keys: readonly ConfigKey[]): Record<string, unknown> {
   return value
 }
 
+/** Every mapping that holds keys (`ports`, `gateway`, `gateway.upstream`), parents first, in key order. */
+function branches(keys: readonly ConfigKey[]): string[][] {
+  const seen = new Map<string, string[]>()
+  for (const k of keys) {
+    for (let depth = 1; depth < k.path.length; depth++) {
+      const branch = k.path.slice(0, depth)
+      if (!seen.has(keyName(branch))) seen.set(keyName(branch), branch)
+    }
+  }
+  return [...seen.values()]
+}
+
+/** `a.b` is the parent mapping of `a.b.c`. */
+function isChildOf(k: ConfigKey, branch: readonly string[]): boolean {
+  return k.path.length === branch.length + 1 && keyName(k.path.slice(0, -1)) === keyName(branch)
+}
+
+/**
+ * Keys without a default are not in the document (absence means something): each is shown as a
+ * commented example line with its example value and variable, placed so that uncommenting it
+ * works. Inside a mapping that has other keys they come before the first of those; an otherwise
+ * empty mapping (`ports: {}`) gets them under its own name in its comment.
+ */
+function exampleLines(members: readonly ConfigKey[], indent: string): string[] {
+  const entries = members.map((m) => `${indent}${m.path.at(-1)}: ${m.example ?? ''}`)
+  const width = Math.max(...entries.map((e) => e.length)) + 2
+  return entries.map((e, i) => `${e.padEnd(width)}# ${members[i]!.env}`)
+}
+
+function commentBranch(document: Document, branch: readonly string[], keys: readonly ConfigKey[]): void {
+  const node = keyNodeAt(document, branch)
+  const examples = keys.filter((k) => k.defaultValue === undefined && isChildOf(k, branch))
+  const firstPresent = keys.find((k) => k.defaultValue !== undefined && isChildOf(k, branch))
+  const own = [...wrap(SECTIONS[keyName(branch)] ?? ''), ...(examples.length > 0 && firstPresent === undefined ? [`${branch.at(-1)}:`, ...exampleLines(examples, '  ')] : [])]
+  if (own.length > 0) node.commentBefore = comment(own)
+  if (branch.length === 1) node.spaceBefore = true
+  if (examples.length > 0 && firstPresent !== undefined) {
+    const child = keyNodeAt(document, firstPresent.path)
+    child.commentBefore = comment([...exampleLines(examples, ''), ...(child.commentBefore ?? '').split('\n').map((l) => l.slice(1))])
+  }
+}
+
 /** The commented YAML text of the default configuration. */
 export function configTemplate(roles: RoleCatalogue): string {
   const keys = configKeys(roles)
@@ -62,23 +104,14 @@ export function configTemplate(roles: RoleCatalogue): string {
   ])
   const roleList = document.getIn(['roles'], true)
   if (isSeq(roleList)) roleList.flow = true
-  const seen = new Set<string>()
   for (const k of keys) {
-    const section = k.path.length > 1 ? k.path[0]! : undefined
-    if (section !== undefined && !seen.has(section)) {
-      seen.add(section)
-      const node = keyNodeAt(document, [section])
-      // Keys without a default (absence means something) are shown as commented examples.
-      const members = keys.filter((m) => m.path[0] === section && m.defaultValue === undefined)
-      const examples = members.length === 0 ? [] : [`${section}:`, ...members.map((m) => `  ${`${m.path.at(-1)}: 0`.padEnd(14)}# ${m.env}`)]
-      node.commentBefore = comment([...wrap(SECTIONS[section] ?? section), ...examples])
-      node.spaceBefore = true
-    }
     if (k.defaultValue === undefined) continue
     const node = keyNodeAt(document, k.path)
     node.commentBefore = keyComment(k)
     // The document comment already ends with a blank line before the first key.
     if (k.path.length === 1 && k !== keys[0]) node.spaceBefore = true
   }
+  // After the keys' own comments: example lines may go before a key's comment.
+  for (const branch of branches(keys)) commentBranch(document, branch, keys)
   return document.toString({ lineWidth: 0 })
 }

@@ -3,12 +3,15 @@
  * each key taken from the highest layer that sets it, with the source of every value kept for
  * `m2msec config check`. The file is `--config <file>`, else M2MSEC_CONFIG, else `./m2msec.yaml`
  * when it exists, else none (defaults only). Checks that span keys run on the merged result:
- * every role's `after` roles are selected too, and no two roles ask for the same fixed port.
+ * `gateway.upstream` is named whole or not at all; a role the configuration replaces (the `cse`
+ * role once the gateway fronts an outside CSE) is left out of the default roles and refused when
+ * listed; every role's `after` roles are selected too (or replaced); and no two roles ask for the
+ * same fixed port.
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { TargetKeyMode } from '../../core/index.js'
-import type { RoleName } from '../up/role-registry.js'
+import type { RoleConfig, RoleName, RoleReplacement } from '../up/role-registry.js'
 import { ConfigError, describeSource, type ConfigProblem, type ConfigSource } from './config-error.js'
 import { envLayer, fileLayer, flagLayer, valueAt, type LayerResult, type UpFlags } from './config-layers.js'
 import { configKeys, keyName, type ConfigKey, type LogLevel, type RoleCatalogue } from './config-keys.js'
@@ -16,6 +19,23 @@ import { layerValidator } from './config-schema.js'
 
 export const DEFAULT_CONFIG_FILE = 'm2msec.yaml'
 export const CONFIG_FILE_ENV = 'M2MSEC_CONFIG'
+
+/** An outside oneM2M CSE the gateway fronts instead of the reference `cse` role (`gateway.upstream`). */
+export interface OutsideCse {
+  /** Base URL the gateway forwards to (TS-0009 HTTP binding). */
+  readonly url: string
+  /** Absolute CSE-ID `//sp-domain/cse-id`: the gateway's IdB, its certificate URI, its `fr` towards MEF and MAF. */
+  readonly cseId: string
+  /** Resource name of its CSEBase. */
+  readonly cseBaseName: string
+}
+
+export interface GatewaySettings {
+  /** Absent: the gateway fronts the reference `cse` role. */
+  readonly upstream?: OutsideCse
+  /** Bound on one exchange with whichever CSE the gateway forwards to. */
+  readonly upstreamTimeoutMs: number
+}
 
 export interface UpConfig {
   /** As given (relative to the current directory); `up` prints it back in commands. */
@@ -27,6 +47,7 @@ export interface UpConfig {
   readonly ports: ReadonlyMap<RoleName, number>
   readonly targetKeyMode: TargetKeyMode
   readonly log: { readonly level: LogLevel }
+  readonly gateway: GatewaySettings
 }
 
 export interface ConfigFileChoice {
@@ -82,9 +103,42 @@ function merge(keys: readonly ConfigKey[], layers: readonly LayerResult[]): { va
   return { values, sources }
 }
 
-function checkRoles(catalogue: RoleCatalogue, selected: ReadonlySet<string>, source: ConfigSource): ConfigProblem[] {
+const UPSTREAM_PARTS = ['url', 'cseId', 'cseBaseName'] as const
+
+/** `gateway.upstream` from the merged values: all three parts or none; a partial one is refused naming what is missing. */
+function gatewaySettings(values: ReadonlyMap<string, unknown>, sources: ReadonlyMap<string, ConfigSource>): { gateway: GatewaySettings; problems: ConfigProblem[] } {
+  const upstreamTimeoutMs = values.get('gateway.upstream.timeoutMs') as number
+  const given = UPSTREAM_PARTS.filter((part) => values.has(`gateway.upstream.${part}`))
+  if (given.length === 0) return { gateway: { upstreamTimeoutMs }, problems: [] }
+  if (given.length < UPSTREAM_PARTS.length) {
+    const source = sources.get(`gateway.upstream.${given[0]!}`)!
+    const problems = UPSTREAM_PARTS.filter((part) => !given.includes(part)).map((part): ConfigProblem => ({
+      source, key: `gateway.upstream.${part}`, why: `must be set too: an outside CSE needs ${UPSTREAM_PARTS.map((p) => `gateway.upstream.${p}`).join(', ')} together`,
+    }))
+    return { gateway: { upstreamTimeoutMs }, problems }
+  }
+  const [url, cseId, cseBaseName] = UPSTREAM_PARTS.map((part) => values.get(`gateway.upstream.${part}`) as string) as [string, string, string]
+  return { gateway: { upstream: { url, cseId, cseBaseName }, upstreamTimeoutMs }, problems: [] }
+}
+
+/** Roles the configuration replaces by something outside the process, with the key that does. */
+function replacedRoles(catalogue: RoleCatalogue, config: RoleConfig): Map<RoleName, RoleReplacement> {
+  return new Map(catalogue.flatMap((r) => {
+    const replacement = r.replacedBy?.(config)
+    return replacement === undefined ? [] : [[r.name, replacement] as const]
+  }))
+}
+
+/** Listing a replaced role is a contradiction the operator must resolve: refused, never silently dropped (D-178). */
+function checkReplaced(selected: ReadonlySet<string>, replaced: ReadonlyMap<RoleName, RoleReplacement>, source: ConfigSource): ConfigProblem[] {
+  return [...replaced].filter(([name]) => selected.has(name))
+    .map(([name, r]) => ({ source, key: 'roles', why: `${name} cannot run with ${r.key} set (${r.why}): leave ${name} out` }))
+}
+
+function checkRoles(catalogue: RoleCatalogue, selected: ReadonlySet<string>, replaced: ReadonlyMap<RoleName, RoleReplacement>, source: ConfigSource): ConfigProblem[] {
   return catalogue.filter((r) => selected.has(r.name)).flatMap((r) => {
-    const missing = r.after.filter((name) => !selected.has(name))
+    // A replaced role's part is played from outside: the roles after it do not wait for it.
+    const missing = r.after.filter((name) => !selected.has(name) && !replaced.has(name))
     return missing.length === 0 ? [] : [{ source, key: 'roles', why: `${r.name} needs ${r.after.join(', ')} running before it: add ${missing.join(', ')}` }]
   })
 }
@@ -117,13 +171,18 @@ export function loadUpConfig(options: LoadOptions): LoadedConfig {
   const problems = layers.flatMap((l) => l.problems)
   if (problems.length > 0) throw new ConfigError(problems)
   const { values, sources } = merge(keys, layers)
+  const { gateway, problems: upstreamProblems } = gatewaySettings(values, sources)
+  const replaced = replacedRoles(options.roles, { gateway })
+  const rolesSource = sources.get('roles')!
+  // The default is every role the configuration does not replace; `config check` shows that list.
+  if (rolesSource.kind === 'default') values.set('roles', options.roles.map((r) => r.name).filter((name) => !replaced.has(name)))
   const selected = new Set(values.get('roles') as readonly string[])
   const ports = new Map<RoleName, number>()
   for (const role of options.roles) {
     const port = values.get(`ports.${role.name}`)
     if (typeof port === 'number' && selected.has(role.name)) ports.set(role.name, port)
   }
-  const crossProblems = [...checkRoles(options.roles, selected, sources.get('roles')!), ...checkPorts(ports, sources)]
+  const crossProblems = [...upstreamProblems, ...checkReplaced(selected, replaced, rolesSource), ...checkRoles(options.roles, selected, replaced, rolesSource), ...checkPorts(ports, sources)]
   if (crossProblems.length > 0) throw new ConfigError(crossProblems)
   const warnings = [
     ...layers.flatMap((l) => l.warnings),
@@ -137,6 +196,7 @@ export function loadUpConfig(options: LoadOptions): LoadedConfig {
     ports,
     targetKeyMode: values.get('targetKeyMode') as TargetKeyMode,
     log: { level: values.get('log.level') as LogLevel },
+    gateway,
   }
   return { config, values, sources, warnings, keys, ...(file === undefined ? {} : { file }) }
 }

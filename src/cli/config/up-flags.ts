@@ -7,7 +7,7 @@
 import type { Command } from 'commander'
 import { TARGET_KEY_MODES } from '../../core/index.js'
 import { collect } from '../options.js'
-import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_LOG_LEVEL, DEFAULT_TARGET_KEY_MODE, LOG_LEVELS } from './config-keys.js'
+import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_LOG_LEVEL, DEFAULT_TARGET_KEY_MODE, DEFAULT_UPSTREAM_TIMEOUT_MS, LOG_LEVELS } from './config-keys.js'
 import { CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE } from './load-config.js'
 
 export function addUpConfigOptions(command: Command): Command {
@@ -19,4 +19,8 @@ export function addUpConfigOptions(command: Command): Command {
     .option('--port <role=port>', 'fixed port for a role (repeatable; default: the port of the last run when free, else any)', collect)
     .option('--mode <mode>', `key the MEF gives Enrolment Targets (OQ-6): ${TARGET_KEY_MODES.join(' | ')} (default: ${DEFAULT_TARGET_KEY_MODE})`)
     .option('--log-level <level>', `least severe level logged: ${LOG_LEVELS.join(' | ')} (default: ${DEFAULT_LOG_LEVEL})`)
+    .option('--gateway-upstream <url>', 'base URL of an outside oneM2M CSE for the gateway to front instead of the cse role (with the two options below)')
+    .option('--gateway-upstream-cse-id <id>', 'absolute CSE-ID //sp-domain/cse-id of that outside CSE')
+    .option('--gateway-upstream-cse-base-name <name>', 'CSEBase resource name of that outside CSE')
+    .option('--gateway-upstream-timeout-ms <ms>', `bound on one gateway-to-CSE exchange (default: ${DEFAULT_UPSTREAM_TIMEOUT_MS})`)
 }

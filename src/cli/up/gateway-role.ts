@@ -1,5 +1,6 @@
 /**
- * The `gateway` role of `m2msec up`: Entity B (TS-0003 8.2) in front of the `cse` role, on the
+ * The `gateway` role of `m2msec up`: Entity B (TS-0003 8.2) in front of the `cse` role — or of an
+ * outside oneM2M CSE named by `gateway.upstream` (D-178), whose CSE-ID it then presents — on the
  * shared store, with its development FQDN certificate. Offered SAEFs:
  * - Provisioned Symmetric Key (8.2.2.1): Kpsa added with `m2msec psk add`, or a KeID of the `mef`
  *   role whose Kpsa it fetches (fetchCredentials, SUID 22) — the gateway is declared to the MEF as
@@ -10,12 +11,9 @@
  * hosts; only the store is shared (D-51).
  */
 import { createGatewayService, type KeyServerLink } from '../../services/gateway/index.js'
-import { roleCredential, type RoleContext, type RunningRole } from './role-registry.js'
+import { gatewayRegistrar, roleCredential, type Registrar, type RoleContext, type RunningRole } from './role-registry.js'
 import { httpsUrl } from './role-url.js'
 import { describeServiceEvent } from './service-event.js'
-
-/** Same default as `m2msec serve gateway --upstream-timeout-ms`. */
-const UPSTREAM_TIMEOUT_MS = 10_000
 
 function linkTo(role: RunningRole | undefined, caPem: string): KeyServerLink | undefined {
   return role === undefined ? undefined : { url: role.url, fqdn: role.fqdn, caPem: [caPem] }
@@ -40,15 +38,23 @@ export async function startGatewayRole(context: RoleContext): Promise<RunningRol
   }
 }
 
-async function startGateway(context: RoleContext, sa2Port: number): Promise<RunningRole> {
+/** Where requests go and which Registrar that is: the outside CSE of the configuration, else the running `cse` role. */
+function upstreamOf(context: RoleContext): { readonly url: string; readonly registrar: Registrar; readonly outside: boolean } {
+  const outside = context.config.gateway.upstream
+  if (outside !== undefined) return { url: outside.url, registrar: gatewayRegistrar(context.config), outside: true }
   const cse = context.running.get('cse')
-  if (cse?.registrar === undefined) throw new Error('the gateway role needs the cse role running before it')
+  if (cse?.registrar === undefined) throw new Error('the gateway role needs the cse role running before it, or gateway.upstream')
+  return { url: cse.url, registrar: cse.registrar, outside: false }
+}
+
+async function startGateway(context: RoleContext, sa2Port: number): Promise<RunningRole> {
+  const upstream = upstreamOf(context)
   const mef = linkTo(context.running.get('mef'), context.caPem)
   const maf = linkTo(context.running.get('maf'), context.caPem)
   const service = await createGatewayService({
     store: context.store,
     config: {
-      fqdn: context.fqdn, cseId: cse.registrar.cseId, upstream: { url: cse.url, timeoutMs: UPSTREAM_TIMEOUT_MS },
+      fqdn: context.fqdn, cseId: upstream.registrar.cseId, upstream: { url: upstream.url, timeoutMs: context.config.gateway.upstreamTimeoutMs },
       saefs: {
         psk: mef === undefined ? {} : { mefFqdn: mef.fqdn },
         ...(maf === undefined ? {} : { maf: { mafFqdns: [maf.fqdn] } }),
@@ -65,7 +71,7 @@ async function startGateway(context: RoleContext, sa2Port: number): Promise<Runn
   })
   return {
     name: 'gateway', url: httpsUrl(service.host, service.port), host: service.host, port: service.port, fqdn: context.fqdn,
-    registrar: cse.registrar, close: () => service.close(), recheckSessions: (ids) => service.recheckSessions(ids),
+    registrar: upstream.registrar, ...(upstream.outside ? { upstreamUrl: upstream.url } : {}), close: () => service.close(), recheckSessions: (ids) => service.recheckSessions(ids),
     ...(service.sa2Url === undefined ? {} : { sa2Url: service.sa2Url }),
   }
 }

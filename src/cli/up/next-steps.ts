@@ -71,9 +71,10 @@ function rawAeRegistration(host: string, cseBaseName: string, aeStem: string): s
  * Shell lines that register an AE through the gateway (TS-0003 8.2.2.1 PSK SAEF), or none when
  * the gateway is not running: a Kpsa made into a 0600 file, `psk add` bound to the AE-ID
  * `<CSE-ID>/C<device>` (so the gateway admits exactly that AE, D-131), and `openssl s_client`
- * typing a raw HTTP registration into the TLS-PSK session; the answer is `201` with
- * `X-M2M-RSC: 2001`. openssl takes the PSK on its command line (its only way), hence a throwaway
- * key made for this try.
+ * typing a raw HTTP registration to `/<CSEBase>` into the TLS-PSK session; the answer is `201`
+ * with `X-M2M-RSC: 2001`. CSE-ID and CSEBase are those of the Registrar the gateway fronts: the
+ * reference CSE, or the outside one of `gateway.upstream` (D-178), which then holds the AE.
+ * openssl takes the PSK on its command line (its only way), hence a throwaway key made for this try.
  */
 export function gatewaySteps(dataDir: string, running: ReadonlyMap<RoleName, RunningRole>, device = newDeviceName()): string[] {
   const gateway = running.get('gateway')

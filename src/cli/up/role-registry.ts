@@ -4,12 +4,16 @@
  * development CA, what it adds to the MEF's Enrolment Targets, and how it starts from what the
  * roles before it published (their URLs). Roles never import each other's services; they talk
  * over their protocols through the URLs in `RoleContext.running`, exactly as separate hosts would.
+ * What depends on the configuration (the gateway's Registrar: the reference CSE or an outside one,
+ * `gateway.upstream`) is a function of it here, never a test of a role's name elsewhere.
  */
 import type { TargetKeyMode } from '../../core/index.js'
 import type { MefTargetConfig } from '../../services/mef/index.js'
 import type { AuditLinker, Store } from '../../store/index.js'
+import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '../config/config-keys.js'
+import type { UpConfig } from '../config/load-config.js'
 import { startAdminRole } from './admin-role.js'
-import { startCseRole, UP_CSE_ABSOLUTE_ID } from './cse-role.js'
+import { startCseRole, UP_CSE, UP_CSE_ABSOLUTE_ID } from './cse-role.js'
 import { DEV_DOMAIN, devFqdn } from './dev-domain.js'
 import { startGatewayRole } from './gateway-role.js'
 import { startMafRole } from './maf-role.js'
@@ -21,6 +25,30 @@ export type RoleName = (typeof ROLE_NAMES)[number]
 
 // Where they always lived; kept importable from here.
 export { DEV_DOMAIN, devFqdn }
+
+/** What role definitions read of the configuration (src/cli/config/load-config.ts). */
+export type RoleConfig = Pick<UpConfig, 'gateway'>
+
+/** The configuration of a plain `up`: the gateway fronts the reference CSE. */
+export const DEFAULT_ROLE_CONFIG: RoleConfig = { gateway: { upstreamTimeoutMs: DEFAULT_UPSTREAM_TIMEOUT_MS } }
+
+/** A role the configuration replaces by something outside the process: the key that does, and what takes its part. */
+export interface RoleReplacement {
+  readonly key: string
+  readonly why: string
+}
+
+/** A Registrar CSE: absolute CSE-ID and CSEBase resource name. */
+export interface Registrar {
+  readonly cseId: string
+  readonly cseBaseName: string
+}
+
+/** The Registrar the gateway fronts: the outside CSE of `gateway.upstream`, else the reference `cse` role (D-144). */
+export function gatewayRegistrar(config: RoleConfig): Registrar {
+  const outside = config.gateway.upstream
+  return outside === undefined ? { cseId: UP_CSE_ABSOLUTE_ID, cseBaseName: UP_CSE.cseBaseName } : { cseId: outside.cseId, cseBaseName: outside.cseBaseName }
+}
 
 /** A role that is listening. */
 export interface RunningRole {
@@ -34,7 +62,9 @@ export interface RunningRole {
   /** Plain HTTP on loopback, no certificate (the reference CSE, D-121). */
   readonly plain?: true
   /** The Registrar CSE this role is or fronts: absolute CSE-ID and CSEBase resource name. */
-  readonly registrar?: { readonly cseId: string; readonly cseBaseName: string }
+  readonly registrar?: Registrar
+  /** The gateway's: the base URL of the CSE it forwards to, when that CSE is outside this process. */
+  readonly upstreamUrl?: string
   /** Stops accepting and cuts open connections after the listener's bound. */
   close(): Promise<void>
   /** The gateway's SA2 relay (plain HTTP for the upstream CSE, D-136). */
@@ -77,6 +107,8 @@ export interface RoleContext {
   readonly metrics?: MetricsSource
   /** The gateway's SA2 relay port of the previous run, asked for again (endpoints-file.ts previousSa2Port). */
   readonly previousSa2Port?: number
+  /** What the roles read of the configuration (the gateway: its upstream CSE and timeout). */
+  readonly config: RoleConfig
 }
 
 /** The role's certificate, which every TLS role has (run-up.ts issues one unless the definition is `plain`). */
@@ -92,10 +124,20 @@ export interface RoleDefinition {
   /** Plain HTTP, no development certificate (the reference CSE). */
   readonly plain?: true
   /** What this role presents to the MEF as an Enrolment Target (fetchCredentials), if anything. */
-  readonly mefTarget?: (fqdn: string) => MefTargetConfig
+  readonly mefTarget?: (fqdn: string, config: RoleConfig) => MefTargetConfig
   /** URI SANs its certificate carries besides its FQDN (the gateway's absolute CSE-ID: D-135). */
-  readonly certificateUris?: readonly string[]
+  readonly certificateUris?: (config: RoleConfig) => readonly string[]
+  /**
+   * When the configuration replaces this role by something outside the process: it is left out of
+   * the default roles, listing it is refused, and the roles after it do not wait for it (D-178).
+   */
+  readonly replacedBy?: (config: RoleConfig) => RoleReplacement | undefined
   start(context: RoleContext): Promise<RunningRole>
+}
+
+/** The reference CSE stands down when the gateway fronts an outside one. */
+function cseReplacement(config: RoleConfig): RoleReplacement | undefined {
+  return config.gateway.upstream === undefined ? undefined : { key: 'gateway.upstream', why: 'the gateway forwards to that outside CSE instead' }
 }
 
 /** The roles that exist, in start order. */
@@ -103,12 +145,12 @@ export const UP_ROLES: readonly RoleDefinition[] = [
   { name: 'mef', after: [], start: startMefRole },
   // The MAF is an Enrolment Target (SUID 21): its certificate FQDN, and `fr` = its MAF-ID (D-88).
   { name: 'maf', after: ['mef'], mefTarget: (fqdn) => ({ fqdn, originatorIds: [fqdn] }), start: startMafRole },
-  { name: 'cse', after: [], plain: true, start: startCseRole },
+  { name: 'cse', after: [], plain: true, replacedBy: cseReplacement, start: startCseRole },
   // The gateway is an Enrolment Target too (SUID 22, fetchCredentials for a KeID): its certificate
-  // FQDN, and `fr` = the absolute CSE-ID of the Registrar it fronts (D-135).
+  // FQDN, and `fr` = the absolute CSE-ID of the Registrar it fronts (D-135), reference or outside.
   {
-    name: 'gateway', after: ['mef', 'maf', 'cse'], certificateUris: [UP_CSE_ABSOLUTE_ID],
-    mefTarget: (fqdn) => ({ fqdn, originatorIds: [UP_CSE_ABSOLUTE_ID] }), start: startGatewayRole,
+    name: 'gateway', after: ['mef', 'maf', 'cse'], certificateUris: (config) => [gatewayRegistrar(config).cseId],
+    mefTarget: (fqdn, config) => ({ fqdn, originatorIds: [gatewayRegistrar(config).cseId] }), start: startGatewayRole,
   },
   // The operator API (admin-api.md): last, so it never answers for a store the other roles have not opened yet.
   { name: 'admin', after: [], start: startAdminRole },

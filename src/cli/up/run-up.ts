@@ -16,7 +16,8 @@ import { UsageError } from '../options.js'
 import { endpointsDocument, previousPorts, previousSa2Port, retireEndpointsFile, runningUpPid, writeEndpointsFile } from './endpoints-file.js'
 import { gatewaySteps, newDeviceName, nextSteps } from './next-steps.js'
 import {
-  DEV_DOMAIN, devFqdn, PENDING_ROLES, UP_ROLES, type MetricsSource, type RoleContext, type RoleDefinition, type RoleName, type RunningRole,
+  DEFAULT_ROLE_CONFIG, DEV_DOMAIN, devFqdn, PENDING_ROLES, UP_ROLES,
+  type MetricsSource, type RoleConfig, type RoleContext, type RoleDefinition, type RoleName, type RunningRole,
 } from './role-registry.js'
 
 export const PKI_DIRECTORY = 'pki'
@@ -37,12 +38,21 @@ export interface UpOptions {
   readonly printEvent: (event: Record<string, unknown>) => void
   /** The process metrics (Prometheus text), handed to every role: the admin role serves them at /metrics. */
   readonly metrics?: MetricsSource
+  /** What the role definitions read of the configuration (`gateway.upstream`); default: the gateway fronts the reference CSE. */
+  readonly config?: RoleConfig
 }
 
-function checkOrder(roles: readonly RoleDefinition[]): void {
+/**
+ * Roles in an order that starts each after the roles it needs; a role the configuration replaces
+ * must not be among them (load-config.ts refuses that first, with the key) and is not waited for.
+ */
+function checkOrder(roles: readonly RoleDefinition[], config: RoleConfig): void {
   const seen = new Set<RoleName>()
+  const replaced = new Set([...UP_ROLES, ...roles].filter((r) => r.replacedBy?.(config) !== undefined).map((r) => r.name))
   for (const role of roles) {
-    const missing = role.after.filter((name) => !seen.has(name))
+    const replacement = role.replacedBy?.(config)
+    if (replacement !== undefined) throw new UsageError(`${role.name} cannot run with ${replacement.key} set (${replacement.why})`)
+    const missing = role.after.filter((name) => !seen.has(name) && !replaced.has(name))
     if (missing.length > 0 || seen.has(role.name)) throw new Error(`role registry: ${role.name} must come after ${missing.join(', ')} and only once`)
     seen.add(role.name)
   }
@@ -93,6 +103,8 @@ function summary(options: UpOptions, dataDir: string, pki: DevPki, created: read
     created.length > 0 ? `  created: ${created.join(', ')}` : '  reused: development CA, KEK, database',
     ...(reissued.length > 0 ? [`  reissued: ${reissued.join(', ')}`] : []),
     ...roles.map((r) => `  ${r.name.padEnd(8)} ${r.url.padEnd(width)}  ${r.plain === true ? '(plain HTTP on loopback: use it through the gateway)' : r.fqdn}`),
+    ...roles.filter((r) => r.upstreamUrl !== undefined && r.registrar !== undefined)
+      .map((r) => `  ${r.name} forwards to the outside CSE ${r.registrar!.cseId} (CSEBase ${r.registrar!.cseBaseName}) at ${r.upstreamUrl!}`),
     ...(PENDING_ROLES.length > 0 ? [`  not built yet: ${PENDING_ROLES.join(', ')}`] : []),
     `  CA certificate  ${pki.caCertPath}`,
     `  endpoints       ${endpointsPath}`,
@@ -130,12 +142,14 @@ function toBeCreated(dataDir: string): string[] {
 
 /**
  * Runs every role until `options.stopped` resolves.
- * @throws UsageError when another `up` runs on the data directory; PkiError M2MSEC_PKI_DEV_CA_INVALID, StoreError (KEK, database), a service's
+ * @throws UsageError when another `up` runs on the data directory, or when a role the configuration replaces (the cse role beside
+ *   `gateway.upstream`) is among the roles; PkiError M2MSEC_PKI_DEV_CA_INVALID, StoreError (KEK, database), a service's
  *   M2MSEC_*_CONFIG_INVALID or a listen error; roles already started are closed first.
  */
 export async function runUp(options: UpOptions): Promise<void> {
-  const roles = options.roles ?? UP_ROLES
-  checkOrder(roles)
+  const config = options.config ?? DEFAULT_ROLE_CONFIG
+  const roles = options.roles ?? UP_ROLES.filter((r) => r.replacedBy?.(config) === undefined)
+  checkOrder(roles, config)
   const dataDir = resolve(options.dataDir)
   const other = runningUpPid(dataDir)
   // Two `up`s on one directory would fight over endpoints.json and the ports; one store per process (D-51) is per directory too.
@@ -146,7 +160,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   const pki = await ensureDevPki({
     dir: join(dataDir, PKI_DIRECTORY), caCommonName: 'm2msec development CA', permittedDnsDomains: [DEV_DOMAIN],
     leaves: [
-      ...roles.filter((r) => r.plain !== true).map((r) => ({ name: r.name, fqdn: devFqdn(r.name), ...(r.certificateUris ? { uris: r.certificateUris } : {}) })),
+      ...roles.filter((r) => r.plain !== true).map((r) => ({ name: r.name, fqdn: devFqdn(r.name), ...(r.certificateUris ? { uris: r.certificateUris(config) } : {}) })),
       ...(withAdmin ? [OPERATOR_LEAF] : []),
     ],
   })
@@ -157,13 +171,13 @@ export async function runUp(options: UpOptions): Promise<void> {
   retireEndpointsFile(dataDir)
   const store = await openDataDirectoryStore({ dataDir, create: true })
   const running = new Map<RoleName, RunningRole>()
-  const mefTargets = roles.flatMap((r) => (r.mefTarget ? [r.mefTarget(devFqdn(r.name))] : []))
+  const mefTargets = roles.flatMap((r) => (r.mefTarget ? [r.mefTarget(devFqdn(r.name), config)] : []))
   const auditLink = auditLinker()
   try {
     for (const role of roles) {
       const base: Omit<RoleContext, 'port'> = {
         store, auditLink, dataDir, host: options.host, fqdn: devFqdn(role.name), ...credentialOf(pki, role), caPem: pki.caCertPem,
-        running, mefTargets, targetKeyMode: options.targetKeyMode, onEvent: (event) => options.printEvent({ role: role.name, ...event }),
+        running, mefTargets, targetKeyMode: options.targetKeyMode, config, onEvent: (event) => options.printEvent({ role: role.name, ...event }),
         ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
         ...(sa2Port === undefined ? {} : { previousSa2Port: sa2Port }),
       }

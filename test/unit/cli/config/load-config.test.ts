@@ -10,6 +10,7 @@ import { ConfigError, type ConfigProblem } from '../../../../src/cli/config/conf
 import type { RoleCatalogue } from '../../../../src/cli/config/config-keys.js'
 import type { UpFlags } from '../../../../src/cli/config/config-layers.js'
 import { chooseConfigFile, loadUpConfig } from '../../../../src/cli/config/load-config.js'
+import { UP_ROLES } from '../../../../src/cli/up/role-registry.js'
 
 const ROLES: RoleCatalogue = [
   { name: 'mef', after: [] }, { name: 'maf', after: ['mef'] }, { name: 'cse', after: [] }, { name: 'gateway', after: ['mef', 'maf', 'cse'] },
@@ -42,8 +43,9 @@ test('config: with no file, no variable and no flag every key has its documented
   assert.equal(file, undefined)
   assert.deepEqual(config, {
     dataDir: '.m2msec', host: '127.0.0.1', roles: ['mef', 'maf', 'cse', 'gateway'], ports: new Map(), targetKeyMode: 'usage-constrained', log: { level: 'info' },
+    gateway: { upstreamTimeoutMs: 10_000 },
   })
-  assert.deepEqual([...sources.values()].map((s) => s.kind), ['default', 'default', 'default', 'default', 'default'])
+  assert.deepEqual([...sources.values()].map((s) => s.kind), ['default', 'default', 'default', 'default', 'default', 'default'])
 })
 
 test('config: flags beat the environment, which beats the file, which beats the defaults — key by key', (t) => {
@@ -59,7 +61,7 @@ test('config: flags beat the environment, which beats the file, which beats the 
   assert.deepEqual(Object.fromEntries(sources), {
     dataDir: { kind: 'file', file: 'm2msec.yaml' }, host: { kind: 'env', name: 'M2MSEC_HOST' }, roles: { kind: 'file', file: 'm2msec.yaml' },
     'ports.mef': { kind: 'flag', flag: '--port mef=6001' }, 'ports.maf': { kind: 'env', name: 'M2MSEC_PORTS_MAF' },
-    targetKeyMode: { kind: 'default' }, 'log.level': { kind: 'flag', flag: '--log-level' },
+    targetKeyMode: { kind: 'default' }, 'gateway.upstream.timeoutMs': { kind: 'default' }, 'log.level': { kind: 'flag', flag: '--log-level' },
   })
 })
 
@@ -159,4 +161,78 @@ test('config: YAML aliases are bounded (no expansion bomb)', (t) => {
   const problems = problemsOf(() => load(workdir(t, { 'm2msec.yaml': bomb })))
   assert.equal(problems.length, 1)
   assert.match(problems[0]!.why, /alias/)
+})
+
+// gateway.upstream (D-178): the gateway fronts an outside CSE; the cse role then does not run.
+const OUTSIDE_YAML = 'gateway:\n  upstream:\n    url: http://10.0.0.7:8080\n    cseId: //iot.example.net/cse-1\n    cseBaseName: cse-base\n'
+
+function loadReal(cwd: string, env: NodeJS.ProcessEnv = {}, flags: UpFlags = {}): ReturnType<typeof loadUpConfig> {
+  return loadUpConfig({ flags, env, cwd, roles: UP_ROLES })
+}
+
+test('config: gateway.upstream from the file names the outside CSE and leaves the cse role out of the default roles', (t) => {
+  const { config, values, sources } = loadReal(workdir(t, { 'm2msec.yaml': OUTSIDE_YAML }))
+  assert.deepEqual(config.gateway, { upstream: { url: 'http://10.0.0.7:8080', cseId: '//iot.example.net/cse-1', cseBaseName: 'cse-base' }, upstreamTimeoutMs: 10_000 })
+  assert.deepEqual(config.roles, ['mef', 'maf', 'gateway', 'admin'])
+  assert.deepEqual(values.get('roles'), ['mef', 'maf', 'gateway', 'admin'], 'config check shows the roles that will run')
+  assert.deepEqual(sources.get('roles'), { kind: 'default' })
+  assert.deepEqual(sources.get('gateway.upstream.cseId'), { kind: 'file', file: 'm2msec.yaml' })
+  // Without it the default is every role, and the gateway fronts the reference CSE.
+  const plain = loadReal(workdir(t))
+  assert.deepEqual(plain.config.roles, ['mef', 'maf', 'cse', 'gateway', 'admin'])
+  assert.equal(plain.config.gateway.upstream, undefined)
+})
+
+test('config: gateway.upstream may come from the environment and the flags, key by key', (t) => {
+  const cwd = workdir(t, { 'm2msec.yaml': OUTSIDE_YAML })
+  const { config, sources } = loadReal(cwd, { M2MSEC_GATEWAY_UPSTREAM_CSE_ID: '//iot.example.net/cse-2', M2MSEC_GATEWAY_UPSTREAM_TIMEOUT_MS: '2500' },
+    { gatewayUpstream: 'http://10.0.0.8', gatewayUpstreamTimeoutMs: '3000' })
+  assert.deepEqual(config.gateway, { upstream: { url: 'http://10.0.0.8', cseId: '//iot.example.net/cse-2', cseBaseName: 'cse-base' }, upstreamTimeoutMs: 3000 })
+  assert.deepEqual([sources.get('gateway.upstream.url'), sources.get('gateway.upstream.cseId'), sources.get('gateway.upstream.timeoutMs')], [
+    { kind: 'flag', flag: '--gateway-upstream' }, { kind: 'env', name: 'M2MSEC_GATEWAY_UPSTREAM_CSE_ID' }, { kind: 'flag', flag: '--gateway-upstream-timeout-ms' },
+  ])
+  const fromFlags = loadReal(workdir(t), {}, { gatewayUpstream: 'http://10.0.0.8', gatewayUpstreamCseId: '//iot.example.net/cse-3', gatewayUpstreamCseBaseName: 'b' })
+  assert.deepEqual(fromFlags.config.gateway.upstream, { url: 'http://10.0.0.8', cseId: '//iot.example.net/cse-3', cseBaseName: 'b' })
+})
+
+test('config: a timeout alone applies to the reference CSE and starts no outside one', (t) => {
+  const { config } = loadReal(workdir(t), { M2MSEC_GATEWAY_UPSTREAM_TIMEOUT_MS: '500' })
+  assert.deepEqual(config.gateway, { upstreamTimeoutMs: 500 })
+  assert.ok(config.roles.includes('cse'))
+})
+
+test('config: a partial gateway.upstream is refused, naming each missing key where the others were set', (t) => {
+  const cwd = workdir(t, { 'm2msec.yaml': 'gateway: { upstream: { url: http://10.0.0.7 } }\n' })
+  assert.deepEqual(problemsOf(() => loadReal(cwd)).map((p) => [p.source, p.key]), [
+    [{ kind: 'file', file: 'm2msec.yaml' }, 'gateway.upstream.cseId'], [{ kind: 'file', file: 'm2msec.yaml' }, 'gateway.upstream.cseBaseName'],
+  ])
+  assert.throws(() => loadReal(cwd), { message: /m2msec\.yaml: gateway\.upstream\.cseId: must be set too: an outside CSE needs gateway\.upstream\.url, gateway\.upstream\.cseId, gateway\.upstream\.cseBaseName together/ })
+  assert.deepEqual(problemsOf(() => loadReal(workdir(t), { M2MSEC_GATEWAY_UPSTREAM_CSE_BASE_NAME: 'b' })).map((p) => p.source), [
+    { kind: 'env', name: 'M2MSEC_GATEWAY_UPSTREAM_CSE_BASE_NAME' }, { kind: 'env', name: 'M2MSEC_GATEWAY_UPSTREAM_CSE_BASE_NAME' },
+  ])
+})
+
+test('config: listing the cse role beside gateway.upstream is refused naming the key; the gateway no longer needs it', (t) => {
+  const cwd = workdir(t, { 'm2msec.yaml': OUTSIDE_YAML })
+  assert.deepEqual(problemsOf(() => loadReal(cwd, { M2MSEC_ROLES: 'mef,maf,cse,gateway' })), [{
+    source: { kind: 'env', name: 'M2MSEC_ROLES' }, key: 'roles', why: 'cse cannot run with gateway.upstream set (the gateway forwards to that outside CSE instead): leave cse out',
+  }])
+  assert.deepEqual(loadReal(cwd, {}, { roles: 'gateway,maf,mef' }).config.roles, ['mef', 'maf', 'gateway'])
+  // Without an outside CSE the same list lacks the CSE the gateway fronts.
+  assert.deepEqual(problemsOf(() => loadReal(workdir(t), {}, { roles: 'gateway,maf,mef' })).map((p) => p.why), ['gateway needs mef, maf, cse running before it: add cse'])
+  // A port for the replaced role is ignored with the usual warning.
+  assert.deepEqual(loadReal(cwd, { M2MSEC_PORTS_CSE: '0' }).warnings, ['ports.cse (env M2MSEC_PORTS_CSE) is ignored: cse is not among roles'])
+})
+
+test('config: gateway.upstream problems name the variable or the flag, never echo the value, and typos under the section are refused', (t) => {
+  const cwd = workdir(t)
+  assert.throws(() => loadReal(cwd, { M2MSEC_GATEWAY_UPSTREAM_CSE_ID: '/cse-1' }), { message: /^M2MSEC_GATEWAY_UPSTREAM_CSE_ID: must be an absolute CSE-ID \/\/sp-domain\/cse-id/ })
+  assert.throws(() => loadReal(cwd, {}, { gatewayUpstreamCseId: 'cse-1' }), { message: /^--gateway-upstream-cse-id: must be an absolute CSE-ID \/\/sp-domain\/cse-id/ })
+  assert.throws(() => loadReal(cwd, { M2MSEC_GATEWAY_UPSTREAM_TIMEOUT_MS: '5s' }), { message: 'M2MSEC_GATEWAY_UPSTREAM_TIMEOUT_MS: must be an integer number of milliseconds from 100 to 600000' })
+  const secret = 'Zq8pW3rT6yU1iO4p'
+  assert.throws(() => loadReal(cwd, {}, { gatewayUpstream: `http://operator:${secret}@10.0.0.7` }), (error: Error) => /^--gateway-upstream: must be an http:\/\/ base URL/.test(error.message) && !error.message.includes(secret))
+  assert.deepEqual(problemsOf(() => loadReal(cwd, { M2MSEC_GATEWAY_UPSTREAM_CSEID: 'x' })), [
+    { source: { kind: 'env', name: 'M2MSEC_GATEWAY_UPSTREAM_CSEID' }, why: 'not a configuration variable (did you mean M2MSEC_GATEWAY_UPSTREAM_CSE_ID?)' },
+  ])
+  assert.deepEqual(problemsOf(() => loadReal(cwd, { M2MSEC_GATEWAY_UPSTREAMS: 'x' })).map((p) => p.source), [{ kind: 'env', name: 'M2MSEC_GATEWAY_UPSTREAMS' }])
 })

@@ -60,3 +60,13 @@ test('gateway steps: a Kpsa file, psk add bound to <CSE-ID>/C<device>, openssl s
 test('gateway steps: none without a gateway', () => {
   assert.deepEqual(gatewaySteps('.m2msec', running), [])
 })
+
+test('gateway steps in front of an outside CSE (gateway.upstream, D-178): its CSE-ID in the binding and the SUID 22 target, its CSEBase in the request', () => {
+  const outside: RunningRole = { ...gateway, registrar: { cseId: '//iot.example.net/cse-1', cseBaseName: 'outside-base' }, upstreamUrl: 'http://10.0.0.7:8080' }
+  const steps = new Map<RoleName, RunningRole>([...running, ['gateway', outside]])
+  assert.match(nextSteps('.m2msec', steps, 'dev-0a1b')[1]!, /--target 22:\/\/iot\.example\.net\/cse-1$/)
+  const [, add, ossl] = gatewaySteps('.m2msec', steps, 'dev-0a1b')
+  assert.match(add!, / --bind \/\/iot\.example\.net\/cse-1\/Cdev0a1b$/)
+  assert.match(ossl!, /^printf 'POST \/outside-base HTTP\/1\.1\\r\\n/)
+  assert.doesNotMatch(`${add!}${ossl!}`, /m2msec\.localhost\/in-cse|cse-in/, 'nothing of the reference CSE')
+})
