@@ -14,5 +14,7 @@ export { createSecureHttpServer, requestConnection, pinnedAgent } from './http/s
 export { createOneM2mHttpServer, createOneM2mClient } from './http/onem2m-http.js'
 export type { OneM2mHandler, OneM2mReply, OneM2mRequestContext, OneM2mServerOptions, OneM2mClient, OneM2mClientOptions, ServedRequest } from './http/onem2m-http.js'
 export { REQUEST_ID_HEADER } from './http/onem2m-exchange.js'
+export { handshakeEvent, requestEvent } from './events.js'
+export type { ExchangeOutcome, HandshakeEvent, RequestEvent } from './events.js'
 export { createPlainOneM2mHttpServer, sendPlainOneM2mRequest } from './http/plain-http.js'
 export type { PlainOneM2mHandler, PlainOneM2mRequestContext, PlainOneM2mSendOptions } from './http/plain-http.js'

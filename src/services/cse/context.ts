@@ -6,6 +6,7 @@
 import type { RequestPrimitive, ResponsePrimitive } from '../../onem2m/index.js'
 import type { CseConfig } from './config.js'
 import type { ResourceTree } from './resource-tree.js'
+import type { RequestEvent } from '../../transport/index.js'
 
 /** Delivers one NOTIFY to a URL (a pointOfAccess or a notificationURI) and returns the answer. */
 export type NotificationSender = (url: string, request: RequestPrimitive) => Promise<ResponsePrimitive>
@@ -16,10 +17,7 @@ export type NotificationSender = (url: string, request: RequestPrimitive) => Pro
  */
 export type CseServiceEvent =
   | { readonly type: 'request-failed'; readonly rsc: number; readonly to?: string; readonly requestId?: string; readonly error: unknown }
-  | {
-    readonly type: 'request'; readonly requestId: string; readonly op?: number; readonly to?: string; readonly fr?: string; readonly rqi?: string
-    readonly rsc: number; readonly durationMs: number
-  }
+  | RequestEvent
   | { readonly type: 'notification-failed'; readonly target: string; readonly subscription: string; readonly error: unknown }
   | { readonly type: 'notification-sent'; readonly target: string; readonly subscription: string; readonly net?: number }
 

@@ -13,7 +13,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { RESOURCE_TYPE, SUPPORTED_RELEASE_VERSIONS, formatTimestamp, rscForError, type RequestPrimitive } from '../../onem2m/index.js'
-import { createPlainOneM2mHttpServer, sendPlainOneM2mRequest } from '../../transport/index.js'
+import { createPlainOneM2mHttpServer, requestEvent, sendPlainOneM2mRequest } from '../../transport/index.js'
 import { checkListenHost, validateCseConfig, type CseConfig, type CseConfigInput } from './config.js'
 import type { CseContext, CseServiceEvent, NotificationSender } from './context.js'
 import { ResourceTree } from './resource-tree.js'
@@ -91,9 +91,7 @@ export async function createCseService(options: CseServiceOptions): Promise<CseS
     onError: (error, request, requestId) => {
       if (request === undefined) emit({ type: 'request-failed', rsc: rscForError(error), requestId, error })
     },
-    onServed: ({ requestId, request: p, rsc, durationMs }) => {
-      emit({ type: 'request', requestId, rsc, durationMs, ...(p === undefined ? {} : { op: p.op, to: p.to, ...(p.fr === undefined ? {} : { fr: p.fr }), rqi: p.rqi }) })
-    },
+    onServed: (served) => emit(requestEvent(served)),
   })
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)

@@ -16,7 +16,7 @@ import {
 } from '../../onem2m/index.js'
 import { auditLinker, type AuditLinker, type Store } from '../../store/index.js'
 import {
-  REQUEST_ID_HEADER, createMixedServer, createSecureHttpServer, requestConnection, type CertificateResolver, type HandshakeSummary, type PskResolver,
+  REQUEST_ID_HEADER, createMixedServer, createSecureHttpServer, requestConnection, type CertificateResolver, type HandshakeSummary, type PskResolver, handshakeEvent, requestEvent, type ExchangeOutcome, type HandshakeEvent, type RequestEvent,
   type SecureConnection, type SecureListener, type HandshakeInfo, type TransportError,
 } from '../../transport/index.js'
 import type { RegistrarIds } from './entity-binding.js'
@@ -64,7 +64,7 @@ export interface Sa2Config {
 }
 
 /** How a request, handshake or key fetch ended: accepted, refused (unknown peer, 4xxx), or failed (unreachable, 5xxx). */
-export type GatewayOutcome = 'ok' | 'refused' | 'failed'
+export type GatewayOutcome = ExchangeOutcome
 
 /**
  * Operator-visible facts (the CLI logs and counts them, issue 8); never key bytes.
@@ -77,11 +77,8 @@ export type GatewayServiceEvent =
   | { readonly type: 'handshake-refused'; readonly saef: string | null; readonly reason: string; readonly identity?: string }
   | { readonly type: 'resolver-failed'; readonly error: unknown }
   | { readonly type: 'request-failed'; readonly rsc: number; readonly requestId?: string; readonly error: unknown }
-  | {
-    readonly type: 'request'; readonly requestId: string; readonly op?: number; readonly to?: string; readonly fr?: string; readonly rqi?: string
-    readonly rsc?: number; readonly durationMs: number
-  }
-  | { readonly type: 'handshake'; readonly framework: string; readonly outcome: GatewayOutcome; readonly reason?: string; readonly identity?: string; readonly durationMs: number }
+  | RequestEvent
+  | HandshakeEvent
   | { readonly type: 'key-fetch'; readonly server: 'mef' | 'maf'; readonly outcome: GatewayOutcome; readonly durationMs: number }
   | { readonly type: 'session-cut'; readonly credentialId: string; readonly saef: string; readonly reason: SessionCutReason }
   | { readonly type: 'audit-failed'; readonly lost: number; readonly error: unknown }
@@ -307,10 +304,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   listener.on('handshake', (summary: HandshakeSummary, connection: SecureConnection<GatewaySession> | undefined) => {
     // The SAEF that ran: the session's on success; on failure the one that accepts the presented identity, if any.
     const tried = summary.identity !== undefined ? saefFor(saefs, { kind: 'psk', identity: summary.identity })?.name : summary.framework === 'certificate' ? 'certificate' : undefined
-    emit({
-      type: 'handshake', framework: connection?.binding.context.saef ?? tried ?? 'unknown', outcome: summary.outcome, durationMs: summary.durationMs,
-      ...(summary.code === undefined ? {} : { reason: summary.code }), ...(summary.identity === undefined ? {} : { identity: summary.identity }),
-    })
+    emit(handshakeEvent(summary, connection?.binding.context.saef ?? tried ?? 'unknown'))
   })
 
   const sa2 = c.sa2 === false ? undefined : await startSa2(options, fqdn, now, emit)
@@ -348,11 +342,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     } catch (error) {
       rsc = answer(res, error, primitive === undefined ? requestContextOf({ headers: req.headers }) : { rqi: primitive.rqi, ...(primitive.rvi === undefined ? {} : { rvi: primitive.rvi }) }, requestId)
     }
-    const p = primitive
-    emit({
-      type: 'request', requestId, durationMs: elapsedSince(started), ...(rsc === undefined ? {} : { rsc }),
-      ...(p === undefined ? {} : { op: p.op, to: p.to, ...(p.fr === undefined ? {} : { fr: p.fr }), rqi: p.rqi }),
-    })
+    emit(requestEvent({ requestId, request: primitive, durationMs: elapsedSince(started), ...(rsc === undefined ? {} : { rsc }) }))
   }
   const http = createSecureHttpServer(listener, (req, res) => void serve(req, res), options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs })
   let address

@@ -12,8 +12,8 @@ import { M2mSecError, TARGET_KEY_MODES, parseFqdn, type TargetKeyMode } from '..
 import { OPERATION, RSC, refused, rscForError, type RequestPrimitive } from '../../onem2m/index.js'
 import { auditLinker, type AuditLinker, type Store } from '../../store/index.js'
 import {
-  createMixedServer, createOneM2mHttpServer, exportKeyingMaterial, type HandshakeSummary, type OneM2mRequestContext, type SecureListener,
-  type ServedRequest, type ServerCredential,
+  createMixedServer, createOneM2mHttpServer, exportKeyingMaterial, handshakeEvent, requestEvent, type ExchangeOutcome, type HandshakeEvent,
+  type HandshakeSummary, type OneM2mRequestContext, type RequestEvent, type SecureListener, type ServerCredential,
 } from '../../transport/index.js'
 import { MAF_AUDIT_ACTION, recordMafAudit, refusedOutcome, type MafAuditEvent } from './audit.js'
 import type { MafConfig, MafDeps, MafPeer, MafSession } from './context.js'
@@ -22,8 +22,8 @@ import { createMefKmFetcher, type KmFetcher, type MefLinkConfig } from './mef-km
 import { createMafCertificateResolver, createMafPskResolver } from './peer-resolution.js'
 import { routeRequest, routeTo } from './router.js'
 
-/** How a request, handshake or key fetch ended: accepted, refused (4xxx, unknown peer), or failed (5xxx, unreachable). */
-export type MafOutcome = 'ok' | 'refused' | 'failed'
+/** How a request, handshake or key fetch ended (transport's ExchangeOutcome). */
+export type MafOutcome = ExchangeOutcome
 
 /**
  * Something the operator should see (the CLI logs it and counts it, issue 8); never holds key bytes.
@@ -35,11 +35,8 @@ export type MafServiceEvent =
   | { readonly type: 'audit-failed'; readonly action: string; readonly error: unknown }
   | { readonly type: 'request-failed'; readonly rsc: number; readonly to?: string; readonly requestId?: string; readonly error: unknown }
   | { readonly type: 'resolver-failed'; readonly error: unknown }
-  | {
-    readonly type: 'request'; readonly requestId: string; readonly op?: number; readonly to?: string; readonly fr?: string; readonly rqi?: string
-    readonly rsc: number; readonly durationMs: number
-  }
-  | { readonly type: 'handshake'; readonly framework: string; readonly outcome: MafOutcome; readonly reason?: string; readonly identity?: string; readonly durationMs: number }
+  | RequestEvent
+  | HandshakeEvent
   | { readonly type: 'key-retrieval'; readonly outcome: MafOutcome; readonly requestId: string }
   | { readonly type: 'key-fetch'; readonly server: 'mef'; readonly outcome: MafOutcome; readonly durationMs: number }
 
@@ -117,21 +114,6 @@ function isKeyRetrieval(p: RequestPrimitive, fqdn: string): boolean {
     return routeTo(p.to, fqdn).route.kind === 'key'
   } catch {
     return false
-  }
-}
-
-function requestEvent(served: ServedRequest): MafServiceEvent {
-  const p = served.request
-  return {
-    type: 'request', requestId: served.requestId, rsc: served.rsc, durationMs: served.durationMs,
-    ...(p === undefined ? {} : { op: p.op, to: p.to, ...(p.fr === undefined ? {} : { fr: p.fr }), rqi: p.rqi }),
-  }
-}
-
-function handshakeEvent(summary: HandshakeSummary): MafServiceEvent {
-  return {
-    type: 'handshake', framework: summary.framework ?? 'unknown', outcome: summary.outcome, durationMs: summary.durationMs,
-    ...(summary.code === undefined ? {} : { reason: summary.code }), ...(summary.identity === undefined ? {} : { identity: summary.identity }),
   }
 }
 

@@ -13,8 +13,8 @@ import { parseFqdn, TARGET_KEY_MODES } from '../../core/index.js'
 import { M2mSecError } from '../../core/index.js'
 import { auditLinker, type AuditLinker, type Store } from '../../store/index.js'
 import {
-  createMixedServer, createOneM2mHttpServer, exportKeyingMaterial, type HandshakeSummary, type OneM2mRequestContext, type SecureListener,
-  type ServedRequest, type ServerCredential,
+  createMixedServer, createOneM2mHttpServer, exportKeyingMaterial, handshakeEvent, requestEvent, type ExchangeOutcome, type HandshakeEvent,
+  type HandshakeSummary, type OneM2mRequestContext, type RequestEvent, type SecureListener, type ServerCredential,
 } from '../../transport/index.js'
 import { MEF_MAF_RESOURCE_TYPE, OPERATION, RSC, refused, rscForError, type RequestPrimitive } from '../../onem2m/index.js'
 import { isAudited, MEF_AUDIT_ACTION, recordMefAudit, refusedOutcome, type MefAuditEvent } from './audit.js'
@@ -24,8 +24,8 @@ import { sessionEnrolment } from './enrolment.js'
 import { createMefCertificateResolver, createMefPskResolver, pemCertificatesDer, type MefTargetConfig } from './peer-resolution.js'
 import { routeRequest, routeTo } from './router.js'
 
-/** How a request, handshake or procedure ended: accepted, refused (4xxx, unknown peer), or failed (5xxx, timeout). */
-export type MefOutcome = 'ok' | 'refused' | 'failed'
+/** How a request, handshake or key fetch ended (transport's ExchangeOutcome). */
+export type MefOutcome = ExchangeOutcome
 
 /**
  * Something the operator should see (the CLI logs it and counts it, issue 8); never holds key bytes.
@@ -37,11 +37,8 @@ export type MefServiceEvent =
   | { readonly type: 'audit-failed'; readonly action: string; readonly error: unknown }
   | { readonly type: 'request-failed'; readonly rsc: number; readonly to?: string; readonly requestId?: string; readonly error: unknown }
   | { readonly type: 'resolver-failed'; readonly error: unknown }
-  | {
-    readonly type: 'request'; readonly requestId: string; readonly op?: number; readonly to?: string; readonly fr?: string; readonly rqi?: string
-    readonly rsc: number; readonly durationMs: number
-  }
-  | { readonly type: 'handshake'; readonly framework: string; readonly outcome: MefOutcome; readonly reason?: string; readonly identity?: string; readonly durationMs: number }
+  | RequestEvent
+  | HandshakeEvent
   | { readonly type: 'enrolment'; readonly outcome: MefOutcome; readonly requestId: string }
   | { readonly type: 'key-retrieval'; readonly outcome: MefOutcome; readonly requestId: string }
 
@@ -136,21 +133,6 @@ function isKeyRetrieval(p: RequestPrimitive, fqdn: string): boolean {
     return routeTo(p.to, fqdn).route.kind === 'key'
   } catch {
     return false
-  }
-}
-
-function requestEvent(served: ServedRequest): MefServiceEvent {
-  const p = served.request
-  return {
-    type: 'request', requestId: served.requestId, rsc: served.rsc, durationMs: served.durationMs,
-    ...(p === undefined ? {} : { op: p.op, to: p.to, ...(p.fr === undefined ? {} : { fr: p.fr }), rqi: p.rqi }),
-  }
-}
-
-function handshakeEvent(summary: HandshakeSummary): MefServiceEvent {
-  return {
-    type: 'handshake', framework: summary.framework ?? 'unknown', outcome: summary.outcome, durationMs: summary.durationMs,
-    ...(summary.code === undefined ? {} : { reason: summary.code }), ...(summary.identity === undefined ? {} : { identity: summary.identity }),
   }
 }
 
